@@ -1,0 +1,162 @@
+package dev.skiff.configure;
+
+import dev.skiff.SkiffException;
+import dev.skiff.buildroot.BuildrootMake;
+import dev.skiff.buildroot.BuildrootTree;
+import dev.skiff.buildroot.MakeInvocation;
+import dev.skiff.buildroot.MakeResult;
+import dev.skiff.kconfig.DotConfig;
+import dev.skiff.kconfig.DroppedSymbol;
+import dev.skiff.kconfig.KconfigKind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The configure step of one workspace: merge, write the config directory, run Buildroot's
+ * {@code make defconfig}, then check every requested symbol against the final {@code .config}.
+ *
+ * <p>The new directory is staged beside the old one and swapped in; if Buildroot or the
+ * symbol check fails, the previous directory and {@code .config} are put back, so a failure
+ * never leaves a half-written configuration behind.
+ */
+public final class Configure {
+    private final BuildrootMake make;
+
+    public Configure(BuildrootMake make) {
+        this.make = make;
+    }
+
+    public ConfigureResult run(ConfigureRequest req, BuildrootTree tree, Consumer<String> log) {
+        EffectiveConfig eff = LayerMerge.merge(req);
+        String fingerprint = Fingerprint.of(eff, req, tree);
+        Path ws = req.workspaceDir();
+        Path fin = req.finalDir();
+        Path dotConfig = ws.resolve(".config");
+        Path fpFile = fin.resolve("fingerprint");
+        try {
+            if (Files.isRegularFile(fpFile) && Files.isRegularFile(dotConfig)
+                    && Files.readString(fpFile, StandardCharsets.UTF_8).trim().equals(fingerprint)) {
+                return new ConfigureResult(eff, fin, dotConfig, fingerprint, true, List.of(), false);
+            }
+            Files.createDirectories(ws);
+            Path staging = ws.resolve("skiff.staging");
+            Path previous = ws.resolve("skiff.previous");
+            Path configBackup = ws.resolve(".config.skiff-previous");
+            deleteTree(staging);
+            deleteTree(previous);
+            ConfigDirectory.write(eff, staging);
+
+            String oldCflags = readIfExists(fin.resolve("cflags"));
+            if (Files.exists(fin)) Files.move(fin, previous, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(staging, fin, StandardCopyOption.ATOMIC_MOVE);
+            if (Files.exists(dotConfig)) Files.copy(dotConfig, configBackup, StandardCopyOption.REPLACE_EXISTING);
+            else Files.deleteIfExists(configBackup);
+
+            List<DroppedSymbol> dropped;
+            try {
+                MakeResult r = make.run(defconfig(eff, tree, ws), log);
+                if (!r.succeeded()) throw r.failure("make defconfig");
+                DotConfig actual = DotConfig.read(dotConfig);
+                dropped = dev.skiff.kconfig.SymbolCheck.check(eff.fragment(KconfigKind.BUILDROOT), actual, req.allowDropped());
+                List<DroppedSymbol> fatal = dropped.stream().filter(d -> !d.allowed()).toList();
+                if (!fatal.isEmpty()) throw droppedFailure(fatal, dotConfig);
+            } catch (RuntimeException e) {
+                rollback(fin, previous, dotConfig, configBackup);
+                throw e;
+            }
+
+            Files.createDirectories(fin.resolve("final"));
+            Files.copy(dotConfig, fin.resolve("final/buildroot"), StandardCopyOption.REPLACE_EXISTING);
+            ConfigReport.write(eff, dropped, fin.resolve("report.txt"));
+            EffectiveJson.write(eff, fin.resolve("effective.json"));
+            boolean cflagsChanged = oldCflags == null || !eff.cflags().equals(oldCflags.trim());
+            boolean stampsRemoved = cflagsChanged && removeGccStamps(ws);
+            // Written last: its presence marks a complete, checked configuration.
+            Files.writeString(fpFile, fingerprint + "\n", StandardCharsets.UTF_8);
+            deleteTree(previous);
+            Files.deleteIfExists(configBackup);
+            return new ConfigureResult(eff, fin, dotConfig, fingerprint, false, dropped, stampsRemoved);
+        } catch (IOException e) {
+            throw new SkiffException("configure of workspace " + req.workspace() + " failed: " + e, e);
+        }
+    }
+
+    static MakeInvocation defconfig(EffectiveConfig eff, BuildrootTree tree, Path ws) {
+        List<String> args = new ArrayList<>();
+        // Always passed, even empty: Buildroot remembers BR2_EXTERNAL in the output directory,
+        // and a layer removed from the chain must take its external tree with it.
+        args.add("BR2_EXTERNAL=" + eff.br2External());
+        args.add("BR2_DEFCONFIG=" + eff.buildrootDefconfig());
+        args.add("defconfig");
+        Map<String, String> env = new LinkedHashMap<>(eff.environment());
+        return new MakeInvocation(tree, ws, args, env, ws.resolve("configure.log"));
+    }
+
+    private static SkiffException droppedFailure(List<DroppedSymbol> fatal, Path dotConfig) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(fatal.size()).append(fatal.size() == 1 ? " symbol" : " symbols")
+                .append(" asked for by the layers did not survive Buildroot's `make defconfig` (checked against ")
+                .append(dotConfig).append("):");
+        for (DroppedSymbol d : fatal) sb.append("\n  ").append(d.describe());
+        sb.append("\nFix the fragment (a missing dependency, or an option renamed or removed in this Buildroot),")
+                .append(" or allow the symbol with -Dskiff.allowDropped=SYMBOL[,SYMBOL...].");
+        return new SkiffException(sb.toString());
+    }
+
+    private static void rollback(Path fin, Path previous, Path dotConfig, Path configBackup) {
+        try {
+            deleteTree(fin);
+            if (Files.exists(previous)) Files.move(previous, fin, StandardCopyOption.ATOMIC_MOVE);
+            if (Files.exists(configBackup)) Files.move(configBackup, dotConfig, StandardCopyOption.REPLACE_EXISTING);
+            else Files.deleteIfExists(dotConfig);
+        } catch (IOException e) {
+            throw new SkiffException("configure failed, and restoring the previous configuration in "
+                    + fin.getParent() + " failed too: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * gcc bakes the target optimisation flags in when it is configured; removing its stamps makes
+     * Buildroot configure it again with the new cflags.
+     */
+    static boolean removeGccStamps(Path ws) throws IOException {
+        Path build = ws.resolve("build");
+        if (!Files.isDirectory(build)) return false;
+        boolean removed = false;
+        try (Stream<Path> dirs = Files.list(build)) {
+            for (Path d : dirs.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith("host-gcc-initial-") || n.startsWith("host-gcc-final-");
+            }).toList()) {
+                try (Stream<Path> stamps = Files.list(d)) {
+                    for (Path s : stamps.filter(p -> p.getFileName().toString().startsWith(".stamp_")).toList()) {
+                        Files.delete(s);
+                        removed = true;
+                    }
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static String readIfExists(Path p) throws IOException {
+        return Files.isRegularFile(p) ? Files.readString(p, StandardCharsets.UTF_8) : null;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}

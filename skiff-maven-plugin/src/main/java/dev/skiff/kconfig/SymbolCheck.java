@@ -1,0 +1,42 @@
+package dev.skiff.kconfig;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compares what the layers asked for with what {@code make defconfig} produced. Kconfig drops an
+ * unsatisfiable symbol without a word; this is where Skiff says so.
+ */
+public final class SymbolCheck {
+    private SymbolCheck() {}
+
+    /**
+     * @param allowList symbols excused from the check; an entry ending in {@code *} is a prefix
+     */
+    public static List<DroppedSymbol> check(MergedFragment requested, DotConfig actual, List<String> allowList) {
+        List<DroppedSymbol> out = new ArrayList<>();
+        for (Assignment a : requested.symbols().values()) {
+            String sym = a.symbol();
+            String got = actual.value(sym);
+            DroppedSymbol.Kind kind = null;
+            if (a.isUnset()) {
+                if (got != null) kind = DroppedSymbol.Kind.FORCED;
+            } else if (got == null) {
+                kind = DroppedSymbol.Kind.DROPPED;
+            } else if (!got.equals(a.value())) {
+                kind = DroppedSymbol.Kind.CHANGED;
+            }
+            if (kind != null) out.add(new DroppedSymbol(a, got, kind, allowed(sym, allowList)));
+        }
+        return out;
+    }
+
+    static boolean allowed(String symbol, List<String> allowList) {
+        for (String entry : allowList) {
+            String e = entry.trim();
+            if (e.isEmpty()) continue;
+            if (e.endsWith("*") ? symbol.startsWith(e.substring(0, e.length() - 1)) : symbol.equals(e)) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.skiff.maven;
+
+import dev.skiff.buildroot.BuildrootMake;
+import dev.skiff.buildroot.BuildrootTree;
+import dev.skiff.configure.Configure;
+import dev.skiff.configure.ConfigureRequest;
+import dev.skiff.configure.ConfigureResult;
+import dev.skiff.kconfig.DroppedSymbol;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Merges the layers of one workspace, writes its final config directory and runs Buildroot's
+ * {@code make defconfig}, then fails if Kconfig dropped a symbol a layer asked for.
+ */
+@Mojo(name = "configure", defaultPhase = LifecyclePhase.GENERATE_RESOURCES, requiresProject = false, threadSafe = true)
+public class ConfigureMojo extends AbstractSkiffMojo {
+    /** Skip this goal. */
+    @Parameter(property = "skiff.configure.skip", defaultValue = "false")
+    private boolean skip;
+
+    @Override
+    protected boolean skipped() {
+        return skip;
+    }
+
+    @Override
+    protected void run() {
+        ConfigureRequest req = request(catalog());
+        BuildrootTree tree = buildrootTree();
+        getLog().info("Configuring workspace " + req.workspace() + " with Buildroot " + tree.version() + " (" + tree.dir() + ")");
+        ConfigureResult r = new Configure(new BuildrootMake()).run(req, tree, line -> getLog().debug(line));
+        r.effective().warnings().forEach(getLog()::warn);
+        getLog().info("Chain: " + r.effective().chain().text());
+        if (r.skipped()) {
+            getLog().info("Configuration unchanged (fingerprint " + r.fingerprint().substring(0, 12) + "); nothing to do.");
+            return;
+        }
+        int redefs = r.effective().redefinitions().size();
+        getLog().info("Merged " + r.effective().sources().size() + " sources, " + redefs + " redefinition(s); report: "
+                + r.finalDir().resolve("report.txt"));
+        for (DroppedSymbol d : r.dropped()) getLog().warn("Allowed dropped symbol: " + d.describe());
+        if (r.gccStampsRemoved()) getLog().info("cflags changed: gcc will be reconfigured.");
+        getLog().info("Buildroot configuration: " + r.dotConfig());
+    }
+}

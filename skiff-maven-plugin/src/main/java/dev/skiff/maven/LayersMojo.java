@@ -1,0 +1,55 @@
+package dev.skiff.maven;
+
+import dev.skiff.layer.Layer;
+import dev.skiff.layer.LayerCatalog;
+import dev.skiff.layer.LayerCommand;
+import java.util.List;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/** Lists the available layers with their descriptions and commands. Needs no Buildroot tree. */
+@Mojo(name = "layers", requiresProject = false, threadSafe = true)
+public class LayersMojo extends AbstractSkiffMojo {
+    /** Also show layers marked {@code metadata/unlisted}. */
+    @Parameter(property = "skiff.all", defaultValue = "false")
+    private boolean all;
+
+    /** Skip this goal. */
+    @Parameter(property = "skiff.layers.skip", defaultValue = "false")
+    private boolean skip;
+
+    @Override
+    protected boolean skipped() {
+        return skip;
+    }
+
+    @Override
+    protected void run() {
+        LayerCatalog catalog = catalog();
+        List<Layer> layers = catalog.all();
+        int hidden = 0;
+        int width = layers.stream().mapToInt(l -> l.name().toString().length()).max().orElse(10);
+        getLog().info("Layers (first root wins):");
+        for (Layer l : layers) {
+            if (l.unlisted() && !all) {
+                hidden++;
+                continue;
+            }
+            String deps = l.dependencies().isEmpty() ? ""
+                    : "  [needs " + String.join(", ", l.dependencies().stream().map(d -> d.name().toString()).toList()) + "]";
+            getLog().info(String.format("  %-" + width + "s  %s%s%s", l.name(),
+                    l.description().isEmpty() ? "(no description)" : l.description(), deps,
+                    l.unlisted() ? "  (unlisted)" : ""));
+            for (LayerCommand c : l.commands()) {
+                getLog().info(String.format("  %-" + width + "s    command %s: %s", "", c.name(), c.description()));
+            }
+            if (!catalog.shadowedRoots(l.name()).isEmpty()) {
+                getLog().info(String.format("  %-" + width + "s    from %s, hiding the one in %s", "", l.root().label(),
+                        String.join(", ", catalog.shadowedRoots(l.name()).stream().map(r -> r.label()).toList())));
+            }
+            l.warnings().forEach(getLog()::warn);
+        }
+        if (hidden > 0) getLog().info(hidden + " unlisted layer(s) hidden; -Dskiff.all=true shows them.");
+        getLog().info("Roots searched: " + String.join(", ", catalog.roots().stream().map(Object::toString).toList()));
+    }
+}
