@@ -108,6 +108,19 @@ public final class LayerMerge {
         }
 
         Path fin = req.finalDir();
+        // Kernel and U-Boot fragments are only applied when the chain builds that component;
+        // otherwise Kconfig would drop the *_FRAGMENT_FILES option and the check would blame base/post.
+        MergedFragment brSoFar = fragments.get(KconfigKind.BUILDROOT);
+        if (!enabled(brSoFar, "BR2_LINUX_KERNEL")) {
+            unused(warnings, "kernel", fragments.get(KconfigKind.KERNEL), kernelPatches, "BR2_LINUX_KERNEL");
+            fragments.put(KconfigKind.KERNEL, MergedFragment.empty(KconfigKind.KERNEL));
+            kernelPatches.clear();
+        }
+        if (!enabled(brSoFar, "BR2_TARGET_UBOOT")) {
+            unused(warnings, "uboot", fragments.get(KconfigKind.UBOOT), ubootPatches, "BR2_TARGET_UBOOT");
+            fragments.put(KconfigKind.UBOOT, MergedFragment.empty(KconfigKind.UBOOT));
+            ubootPatches.clear();
+        }
         Map<String, String> values = new LinkedHashMap<>();
         values.put("SKIFF_BUILDROOT_PATCH_DIRS", joinPaths(brPatches));
         values.put("SKIFF_KERNEL_FRAGMENTS", fragments.get(KconfigKind.KERNEL).isEmpty() ? "" : fin.resolve("kernel/config").toString());
@@ -165,6 +178,22 @@ public final class LayerMerge {
         return new EffectiveConfig(req.workspace(), fin, chain, sources, fragments, omitted, overlays,
                 brPatches, kernelPatches, ubootPatches, users, cflagsFiles, cflagsText, preHooks, postHooks,
                 externals, buildTarget, req.version(), env, warnings);
+    }
+
+    private static boolean enabled(MergedFragment br, String symbol) {
+        Assignment a = br.symbols().get(symbol);
+        return a != null && "y".equals(a.value());
+    }
+
+    private static void unused(List<String> warnings, String what, MergedFragment frag,
+                               List<Contribution> patches, String symbol) {
+        java.util.Set<String> origins = new java.util.LinkedHashSet<>();
+        frag.symbols().values().forEach(a -> origins.add(a.origin()));
+        patches.forEach(c -> origins.add(c.origin()));
+        if (!origins.isEmpty()) {
+            warnings.add(what + " fragments and patches from " + String.join(", ", origins)
+                    + " are not applied: the chain does not set " + symbol + "=y.");
+        }
     }
 
     /** Regular files of a merge directory in byte order; a sub-directory there is a mistake. */
