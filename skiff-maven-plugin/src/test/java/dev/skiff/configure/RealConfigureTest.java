@@ -1,0 +1,135 @@
+package dev.skiff.configure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.skiff.SkiffException;
+import dev.skiff.buildroot.BuildrootMake;
+import dev.skiff.buildroot.BuildrootTree;
+import dev.skiff.kconfig.DroppedSymbol;
+import dev.skiff.testing.RealBuildroot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The configure step against real Buildroot 2026.02.3 (gated on SKIFF_TEST_BUILDROOT). */
+class RealConfigureTest {
+    @TempDir
+    Path tmp;
+
+    private MergeFixture stockOnly() throws Exception {
+        MergeFixture f = new MergeFixture(tmp).withStock();
+        // The fixture's own base layers would shadow the stock ones.
+        deleteTree(f.layers.root().resolve("base"));
+        return f;
+    }
+
+    private static ConfigureResult configure(MergeFixture f, String chain, BuildrootTree tree) {
+        return new Configure(new BuildrootMake()).run(f.request(chain), tree, line -> { });
+    }
+
+    @Test
+    void qemuWithSkiffCoreConfiguresWithZeroDroppedSymbols() throws Exception {
+        BuildrootTree tree = RealBuildroot.tree();
+        MergeFixture f = stockOnly();
+        ConfigureResult r = configure(f, "virt/qemu,skiff/core", tree);
+        assertFalse(r.skipped());
+        assertEquals(List.of(), r.dropped(), "no symbol may be dropped, not even an allowed one");
+        assertEquals("virt/qemu,apps/runc,apps/containerd,apps/docker,skiff/core", r.effective().chain().text());
+        Path fin = r.finalDir();
+        for (String name : List.of("skiff_config", "skiff_version", "buildroot/config", "kernel/config", "uboot/config",
+                "busybox/config", "users", "cflags", "skiff-env.sh", "final/buildroot", "report.txt", "fingerprint",
+                "effective.json")) {
+            assertTrue(Files.isRegularFile(fin.resolve(name)), name);
+        }
+        String config = Files.readString(f.workspaceDir.resolve(".config"));
+        for (String sym : List.of("BR2_x86_64=y", "BR2_TOOLCHAIN_BUILDROOT_GLIBC=y", "BR2_INIT_SYSTEMD=y",
+                "BR2_TARGET_ROOTFS_CPIO=y", "BR2_PACKAGE_OPENSSH=y", "BR2_PACKAGE_DOCKER_ENGINE=y",
+                "BR2_PACKAGE_CONTAINERD=y", "BR2_PACKAGE_RUNC=y", "BR2_LINUX_KERNEL=y")) {
+            assertTrue(config.contains("\n" + sym + "\n"), sym);
+        }
+        assertTrue(config.contains("BR2_LINUX_KERNEL_CONFIG_FRAGMENT_FILES=\"" + fin.resolve("kernel/config") + "\""));
+        assertTrue(Files.readString(fin.resolve("report.txt")).contains("Dropped symbols: 0"));
+        assertEquals(config, Files.readString(fin.resolve("final/buildroot")));
+        assertFalse(Files.exists(f.workspaceDir.resolve("skiff.staging")));
+        assertFalse(Files.exists(f.workspaceDir.resolve("skiff.previous")));
+    }
+
+    @Test
+    void anUnsatisfiableSymbolFailsNamingItsLayerAndFileAndLeavesThePreviousStateIntact() throws Exception {
+        BuildrootTree tree = RealBuildroot.tree();
+        MergeFixture f = stockOnly();
+        f.layers.layer("acme/good", "good", null);
+        f.layers.file("acme/good/buildroot/10-good", "BR2_PACKAGE_HTOP=y\n");
+        ConfigureResult good = configure(f, "acme/good", tree);
+        String goodConfig = Files.readString(f.workspaceDir.resolve(".config"));
+        String goodFingerprint = Files.readString(good.finalDir().resolve("fingerprint"));
+
+        f.layers.layer("acme/bad", "bad", null);
+        // U-Boot options without U-Boot, and a package that does not exist in this Buildroot.
+        f.layers.file("acme/bad/buildroot/20-bad", "BR2_PACKAGE_HTOP=y\n\nBR2_TARGET_UBOOT_NEEDS_DTC=y\nBR2_PACKAGE_NOT_IN_BUILDROOT=y\n");
+        SkiffException e = assertThrows(SkiffException.class, () -> configure(f, "acme/bad", tree));
+        String msg = e.getMessage();
+        assertTrue(msg.startsWith("2 symbols"), msg);
+        Path bad = f.layers.root().resolve("acme/bad/buildroot/20-bad");
+        assertTrue(msg.contains("BR2_TARGET_UBOOT_NEEDS_DTC=y  from acme/bad at " + bad + ":3"), msg);
+        assertTrue(msg.contains("BR2_PACKAGE_NOT_IN_BUILDROOT=y  from acme/bad at " + bad + ":4"), msg);
+        assertTrue(msg.contains("-Dskiff.allowDropped"), msg);
+
+        // Nothing of the failed attempt is left: the previous configuration is back, whole.
+        assertEquals(goodConfig, Files.readString(f.workspaceDir.resolve(".config")));
+        assertEquals(goodFingerprint, Files.readString(good.finalDir().resolve("fingerprint")));
+        assertEquals("acme/good\n", Files.readString(good.finalDir().resolve("skiff_config")));
+        assertFalse(Files.exists(f.workspaceDir.resolve("skiff.previous")));
+        assertFalse(Files.exists(f.workspaceDir.resolve("skiff.staging")));
+        assertFalse(Files.exists(f.workspaceDir.resolve(".config.skiff-previous")));
+        assertTrue(configure(f, "acme/good", tree).skipped(), "the restored configuration is still current");
+
+        f.allow = List.of("BR2_TARGET_UBOOT_*", "BR2_PACKAGE_NOT_IN_BUILDROOT");
+        ConfigureResult allowed = configure(f, "acme/bad", tree);
+        assertEquals(2, allowed.dropped().size());
+        assertTrue(allowed.dropped().stream().allMatch(DroppedSymbol::allowed));
+        assertTrue(Files.readString(allowed.finalDir().resolve("report.txt")).contains("Dropped symbols: 2 (all on the allow-list)"));
+    }
+
+    @Test
+    void reconfigurationIsSkippedOnlyWhileEveryInputIsUnchanged() throws Exception {
+        BuildrootTree tree = RealBuildroot.tree();
+        MergeFixture f = stockOnly();
+        f.layers.layer("acme/app", "app", null);
+        Path frag = f.layers.file("acme/app/buildroot/10-app", "BR2_TARGET_GENERIC_ROOT_PASSWD=\"abc\"\n");
+        assertFalse(configure(f, "acme/app", tree).skipped());
+        assertTrue(configure(f, "acme/app", tree).skipped());
+        Files.writeString(frag, "BR2_TARGET_GENERIC_ROOT_PASSWD=\"abd\"\n");
+        ConfigureResult again = configure(f, "acme/app", tree);
+        assertFalse(again.skipped(), "one changed byte in one fragment must reconfigure");
+        assertTrue(Files.readString(f.workspaceDir.resolve(".config")).contains("BR2_TARGET_GENERIC_ROOT_PASSWD=\"abd\""));
+        assertTrue(configure(f, "acme/app", tree).skipped());
+        Files.delete(f.workspaceDir.resolve(".config"));
+        assertFalse(configure(f, "acme/app", tree).skipped(), "a missing .config is never current");
+    }
+
+    @Test
+    void aBuildrootExternalFromALayerIsPassedToBuildroot() throws Exception {
+        BuildrootTree tree = RealBuildroot.tree();
+        MergeFixture f = stockOnly();
+        f.layers.layer("acme/ext", "ext", null);
+        f.layers.file("acme/ext/buildroot_ext/external.desc", "name: ACME\ndesc: test external\n");
+        f.layers.file("acme/ext/buildroot_ext/external.mk", "include $(sort $(wildcard $(BR2_EXTERNAL_ACME_PATH)/package/*/*.mk))\n");
+        f.layers.file("acme/ext/buildroot_ext/Config.in", "source \"$BR2_EXTERNAL_ACME_PATH/package/acme-hello/Config.in\"\n");
+        f.layers.file("acme/ext/buildroot_ext/package/acme-hello/Config.in",
+                "config BR2_PACKAGE_ACME_HELLO\n\tbool \"acme-hello\"\n\thelp\n\t  Test package.\n");
+        f.layers.file("acme/ext/buildroot/10-ext", "BR2_PACKAGE_ACME_HELLO=y\n");
+        ConfigureResult r = configure(f, "acme/ext", tree);
+        assertEquals(List.of(), r.dropped());
+        assertTrue(Files.readString(f.workspaceDir.resolve(".config")).contains("\nBR2_PACKAGE_ACME_HELLO=y\n"));
+    }
+
+    static void deleteTree(Path p) throws Exception {
+        Configure.deleteTree(p);
+    }
+}
