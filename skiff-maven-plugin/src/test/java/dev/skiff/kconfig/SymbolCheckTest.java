@@ -1,0 +1,129 @@
+package dev.skiff.kconfig;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SymbolCheckTest {
+    @TempDir
+    Path tmp;
+
+    private Path fragFile;
+
+    private MergedFragment requested(String... lines) throws IOException {
+        fragFile = tmp.resolve("layers/skiff/core/buildroot/docker");
+        Files.createDirectories(fragFile.getParent());
+        Files.writeString(fragFile, String.join("\n", lines) + "\n");
+        return MergedFragment.empty(KconfigKind.BUILDROOT)
+                .plus(Fragment.parse(fragFile, KconfigKind.BUILDROOT, "skiff/core"));
+    }
+
+    private DotConfig dotConfig(String... lines) throws IOException {
+        Path f = tmp.resolve("final/.config");
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, String.join("\n", lines) + "\n");
+        return DotConfig.read(f);
+    }
+
+    private static Map<String, DroppedSymbol> bySymbol(List<DroppedSymbol> d) {
+        return d.stream().collect(Collectors.toMap(s -> s.requested().symbol(), s -> s));
+    }
+
+    @Test
+    void dotConfigParsesValuesAndNotSet() throws IOException {
+        DotConfig c = dotConfig("#", "# Automatically generated file; DO NOT EDIT.", "BR2_A=y",
+                "BR2_S=\"x y\"", "# BR2_B is not set", "", "# BR2_C: comment");
+        assertEquals("y", c.value("BR2_A"));
+        assertEquals("\"x y\"", c.value("BR2_S"));
+        assertTrue(c.mentions("BR2_B"));
+        assertNull(c.value("BR2_B"));
+        assertFalse(c.mentions("BR2_C"));
+        assertFalse(c.mentions("BR2_MISSING"));
+    }
+
+    @Test
+    void satisfiedRequestsProduceNothing() throws IOException {
+        MergedFragment r = requested("BR2_A=y", "BR2_S=\"x\"", "BR2_N=4", "# BR2_OFF is not set",
+                "# BR2_ABSENT is not set");
+        DotConfig c = dotConfig("BR2_A=y", "BR2_S=\"x\"", "BR2_N=4", "# BR2_OFF is not set", "BR2_EXTRA=y");
+        assertEquals(List.of(), SymbolCheck.check(r, c, List.of()));
+    }
+
+    @Test
+    void classifiesDroppedChangedForced() throws IOException {
+        MergedFragment r = requested(
+                "BR2_PACKAGE_DOCKER_ENGINE=y",        // 1: absent -> DROPPED
+                "BR2_INIT_SYSTEMD=y",                 // 2: not set -> DROPPED
+                "BR2_TARGET_GENERIC_HOSTNAME=\"a\"",  // 3: "b" -> CHANGED
+                "# BR2_PACKAGE_BUSYBOX is not set");  // 4: y -> FORCED
+        DotConfig c = dotConfig("# BR2_INIT_SYSTEMD is not set", "BR2_TARGET_GENERIC_HOSTNAME=\"b\"",
+                "BR2_PACKAGE_BUSYBOX=y");
+        List<DroppedSymbol> out = SymbolCheck.check(r, c, List.of());
+        assertEquals(4, out.size(), out.toString());
+        Map<String, DroppedSymbol> m = bySymbol(out);
+        assertEquals(DroppedSymbol.Kind.DROPPED, m.get("BR2_PACKAGE_DOCKER_ENGINE").kind());
+        assertNull(m.get("BR2_PACKAGE_DOCKER_ENGINE").actual());
+        assertEquals(DroppedSymbol.Kind.DROPPED, m.get("BR2_INIT_SYSTEMD").kind());
+        assertEquals(DroppedSymbol.Kind.CHANGED, m.get("BR2_TARGET_GENERIC_HOSTNAME").kind());
+        assertEquals("\"b\"", m.get("BR2_TARGET_GENERIC_HOSTNAME").actual());
+        assertEquals(DroppedSymbol.Kind.FORCED, m.get("BR2_PACKAGE_BUSYBOX").kind());
+        assertEquals("y", m.get("BR2_PACKAGE_BUSYBOX").actual());
+        out.forEach(d -> assertFalse(d.allowed(), d.describe()));
+    }
+
+    @Test
+    void allowListExactAndPrefix() throws IOException {
+        MergedFragment r = requested("BR2_PACKAGE_DOCKER_ENGINE=y", "BR2_INIT_SYSTEMD=y", "BR2_TOOLCHAIN_X=y",
+                "BR2_PACKAGEX=y");
+        DotConfig c = dotConfig();
+        Map<String, DroppedSymbol> m = bySymbol(SymbolCheck.check(r, c,
+                List.of(" BR2_INIT_SYSTEMD ", "", "BR2_PACKAGE_*", "BR2_TOOLCHAIN")));
+        assertEquals(4, m.size());
+        assertTrue(m.get("BR2_PACKAGE_DOCKER_ENGINE").allowed());
+        assertTrue(m.get("BR2_INIT_SYSTEMD").allowed());
+        assertFalse(m.get("BR2_TOOLCHAIN_X").allowed(), "exact entry is not a prefix");
+        assertFalse(m.get("BR2_PACKAGEX").allowed(), "prefix BR2_PACKAGE_ does not match BR2_PACKAGEX");
+    }
+
+    @Test
+    void allowedHelper() {
+        assertTrue(SymbolCheck.allowed("BR2_A", List.of("BR2_A")));
+        assertTrue(SymbolCheck.allowed("BR2_ANYTHING", List.of("*")));
+        assertFalse(SymbolCheck.allowed("BR2_AB", List.of("BR2_A")));
+        assertFalse(SymbolCheck.allowed("BR2_A", List.of()));
+    }
+
+    @Test
+    void describeNamesSymbolLayerAndFileLine() throws IOException {
+        MergedFragment r = requested("# docker", "BR2_PACKAGE_DOCKER_ENGINE=y");
+        DroppedSymbol d = SymbolCheck.check(r, dotConfig(), List.of()).get(0);
+        String s = d.describe();
+        assertTrue(s.contains("BR2_PACKAGE_DOCKER_ENGINE=y"), s);
+        assertTrue(s.contains("skiff/core"), s);
+        assertTrue(s.contains(fragFile + ":2"), s);
+        assertTrue(s.contains("dropped"), s);
+        assertFalse(s.contains("[allowed]"), s);
+
+        DroppedSymbol allowed = SymbolCheck.check(r, dotConfig(), List.of("BR2_PACKAGE_*")).get(0);
+        assertTrue(allowed.describe().endsWith("[allowed]"), allowed.describe());
+    }
+
+    @Test
+    void describeChangedAndForcedShowTheActualValue() throws IOException {
+        MergedFragment r = requested("BR2_H=\"a\"", "# BR2_F is not set");
+        Map<String, DroppedSymbol> m = bySymbol(SymbolCheck.check(r, dotConfig("BR2_H=\"b\"", "BR2_F=y"), List.of()));
+        assertTrue(m.get("BR2_H").describe().contains("changed by Kconfig to BR2_H=\"b\""), m.get("BR2_H").describe());
+        assertTrue(m.get("BR2_F").describe().contains("forced on") && m.get("BR2_F").describe().contains("BR2_F=y"),
+                m.get("BR2_F").describe());
+    }
+}
