@@ -49,7 +49,8 @@ public final class Fragment {
             }
             if (line.startsWith("#")) {
                 Matcher loose = LOOSE_UNSET.matcher(line);
-                if (loose.matches()) {
+                // Only a would-be symbol counts; "# Networking is not set" is prose.
+                if (loose.matches() && loose.group(1).startsWith(kind.prefix())) {
                     throw malformed(file, no, raw, "# " + loose.group(1) + " is not set");
                 }
                 continue; // a comment
@@ -109,9 +110,16 @@ public final class Fragment {
             }
             throw malformed(file, line, raw, symbol + "=" + value + "\"");
         }
+        int comment = value.indexOf('#');
+        if (comment > 0) {
+            String before = value.substring(0, comment).strip();
+            if (before.equals("y") || before.equals("m") || NUMBER.matcher(before).matches()) {
+                throw malformed(file, line, raw, symbol + "=" + before + "   (comments go on their own line)");
+            }
+        }
         String lower = value.toLowerCase(java.util.Locale.ROOT);
         String hint = switch (lower) {
-            case "yes", "true", "on", "\"y\"" -> symbol + "=y";
+            case "yes", "true", "on" -> symbol + "=y";
             case "no", "false", "off" -> "# " + symbol + " is not set";
             default -> symbol + "=\"" + value.replace("\"", "\\\"") + "\"";
         };

@@ -30,6 +30,10 @@ public final class ChainExpansion {
             LayerName n = LayerName.parse(token, where);
             if (!names.contains(n)) names.add(n);
         }
+        if (names.isEmpty()) {
+            throw new SkiffException(where + ": the layer chain '" + chain + "' names no layer."
+                    + " For example -Dskiff.config=virt/qemu,skiff/core.");
+        }
         return names;
     }
 

@@ -4,7 +4,6 @@ import dev.skiff.SkiffException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -52,26 +51,11 @@ public final class LayerArchive {
             Files.createDirectories(cacheDir);
             Path tmp = Files.createTempDirectory(cacheDir, ".extract-");
             int count = 0;
-            try (ZipFile zip = new ZipFile(jarOrDir.toFile())) {
-                for (ZipEntry e : java.util.Collections.list(zip.entries())) {
-                    String n = e.getName();
-                    if (!n.startsWith(PREFIX) || n.length() == PREFIX.length()) continue;
-                    Path out = tmp.resolve(n.substring(PREFIX.length())).normalize();
-                    if (!out.startsWith(tmp)) {
-                        throw new SkiffException(jarOrDir + ": entry " + n + " escapes the layer directory.");
-                    }
-                    if (e.isDirectory()) {
-                        Files.createDirectories(out);
-                        continue;
-                    }
-                    Files.createDirectories(out.getParent());
-                    try (InputStream in = zip.getInputStream(e)) {
-                        Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString(
-                            startsWithShebang(out) ? "rwxr-xr-x" : "rw-r--r--"));
-                    count++;
-                }
+            try {
+                count = unpack(jarOrDir, tmp);
+            } catch (IOException | RuntimeException e) {
+                deleteTree(tmp); // a half-extracted library must never be mistaken for a whole one
+                throw e;
             }
             if (count == 0) {
                 deleteTree(tmp);
@@ -89,6 +73,32 @@ public final class LayerArchive {
         } catch (IOException e) {
             throw new SkiffException("cannot extract layer library " + jarOrDir + " to " + cacheDir + ": " + e.getMessage(), e);
         }
+    }
+
+    private static int unpack(Path jarOrDir, Path tmp) throws IOException {
+        int count = 0;
+        try (ZipFile zip = new ZipFile(jarOrDir.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+                String n = e.getName();
+                if (!n.startsWith(PREFIX) || n.length() == PREFIX.length()) continue;
+                Path out = tmp.resolve(n.substring(PREFIX.length())).normalize();
+                if (!out.startsWith(tmp)) {
+                    throw new SkiffException(jarOrDir + ": entry " + n + " escapes the layer directory.");
+                }
+                if (e.isDirectory()) {
+                    Files.createDirectories(out);
+                    continue;
+                }
+                Files.createDirectories(out.getParent());
+                try (InputStream in = zip.getInputStream(e)) {
+                    Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+                }
+                Files.setPosixFilePermissions(out, PosixFilePermissions.fromString(
+                        startsWithShebang(out) ? "rwxr-xr-x" : "rw-r--r--"));
+                count++;
+            }
+        }
+        return count;
     }
 
     private static boolean startsWithShebang(Path file) throws IOException {
@@ -117,9 +127,5 @@ public final class LayerArchive {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }
