@@ -263,8 +263,12 @@ abstract class AbstractSkiffMojo extends AbstractMojo {
         Properties user = session.getUserProperties();
         for (String key : user.stringPropertyNames()) {
             if (key.startsWith("skiff.") && !known.contains(key)) {
+                // Compare what follows "skiff.": the shared prefix would make every name look close.
+                List<String> bare = known.stream().map(k -> k.substring("skiff.".length())).toList();
+                List<String> near = NearestNames.of(key.substring("skiff.".length()), bare, 3).stream()
+                        .map(n -> "skiff." + n).toList();
                 getLog().warn("Unknown property -D" + key + " is not used by the Skiff plugin."
-                        + NearestNames.hint(key, known));
+                        + (near.isEmpty() ? "" : " Did you mean " + String.join(", ", near) + "?"));
             }
         }
     }
