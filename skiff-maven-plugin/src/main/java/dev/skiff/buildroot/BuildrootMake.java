@@ -115,6 +115,42 @@ public final class BuildrootMake {
         return supervise(inv, process, log, lineListener);
     }
 
+    /**
+     * Runs {@code command} attached to this terminal (menuconfig, a layer's {@code run} command):
+     * the user must see and answer it, so nothing is logged. The environment is as explicit as
+     * for {@link #run}, and the process tree dies with the JVM.
+     */
+    public int runAttached(List<String> command, Path directory, Map<String, String> environment) {
+        Map<String, String> env = environmentFor(environment);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(directory.toFile()).inheritIO();
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new SkiffException("Cannot start `" + String.join(" ", command) + "`: " + e.getMessage(), e);
+        }
+        Thread hook = new Thread(() -> destroyTree(process.toHandle(), KILL_GRACE), "skiff-attached-" + process.pid());
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean finished = false;
+        try {
+            int code = process.waitFor();
+            finished = true;
+            return code;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SkiffException("`" + String.join(" ", command) + "` was interrupted and stopped.", e);
+        } finally {
+            if (!finished) destroyTree(process.toHandle(), KILL_GRACE);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is already running and does the same cleanup.
+            }
+        }
+    }
+
     private MakeResult supervise(
             MakeInvocation inv, Process process, BufferedWriter log, Consumer<String> listener) {
         long started = System.nanoTime();
@@ -199,6 +235,10 @@ public final class BuildrootMake {
 
     /** The complete environment make runs with; nothing else of ours reaches it. */
     Map<String, String> environmentFor(MakeInvocation inv) {
+        return environmentFor(inv.environment());
+    }
+
+    Map<String, String> environmentFor(Map<String, String> extra) {
         Map<String, String> env = new TreeMap<>();
         for (String name : PASSED_THROUGH) {
             String value = parentEnvironment.get(name);
@@ -211,7 +251,7 @@ public final class BuildrootMake {
         // locale; Buildroot itself sets LC_ALL=C only for its own recipes.
         env.put("LANG", "C");
         env.put("LC_ALL", "C");
-        env.putAll(inv.environment());
+        env.putAll(extra);
         return env;
     }
 
