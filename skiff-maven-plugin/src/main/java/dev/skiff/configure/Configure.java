@@ -2,6 +2,7 @@ package dev.skiff.configure;
 
 import dev.skiff.SkiffException;
 import dev.skiff.buildroot.BuildrootMake;
+import dev.skiff.core.CoreConfigFiles;
 import dev.skiff.buildroot.BuildrootTree;
 import dev.skiff.buildroot.MakeInvocation;
 import dev.skiff.buildroot.MakeResult;
@@ -38,6 +39,8 @@ public final class Configure {
 
     public ConfigureResult run(ConfigureRequest req, BuildrootTree tree, Consumer<String> log) {
         EffectiveConfig eff = LayerMerge.merge(req);
+        // An invalid skiff-core config would otherwise only fail on the device, after a full build.
+        CoreConfigFiles.validate(eff.sources().stream().map(MergeSource::dir).toList());
         String fingerprint = Fingerprint.of(eff, req, tree);
         Path ws = req.workspaceDir();
         Path fin = req.finalDir();
