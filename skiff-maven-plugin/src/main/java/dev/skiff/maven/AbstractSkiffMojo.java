@@ -236,7 +236,8 @@ abstract class AbstractSkiffMojo extends AbstractMojo {
     }
 
     protected BuildrootTree buildrootTree() {
-        return BuildrootTree.locate(buildroot == null ? null : absolute(buildroot), basedir());
+        return dev.skiff.buildroot.BuildrootCheckout.ensure(buildroot == null ? null : absolute(buildroot), basedir(),
+                session.isOffline(), getLog()::info);
     }
 
     private Path absolute(File f) {
