@@ -53,14 +53,15 @@ abstract class AbstractSkiffMojo extends AbstractMojo {
     protected MojoExecution mojoExecution;
 
     /**
-     * The layer chain, e.g. {@code virt/qemu,skiff/core}. Without {@code -Dskiff.config}, the
-     * {@code SKIFF_CONFIG} environment variable wins over the POM, as upstream users type it.
+     * The layer chain, e.g. {@code virt/qemu,skiff/core}. {@code -Dskiff.config} wins over the POM;
+     * when neither sets it, the {@code SKIFF_CONFIG} environment variable is used, as upstream
+     * users type it.
      */
     @org.apache.maven.plugins.annotations.Parameter(property = "skiff.config")
     protected String config;
 
-    /** The workspace id; {@code SKIFF_WORKSPACE} is honoured the same way as for the chain. */
-    @org.apache.maven.plugins.annotations.Parameter(property = "skiff.workspace", defaultValue = "default")
+    /** The workspace id, default {@code default}; {@code SKIFF_WORKSPACE} is honoured the same way as the chain. */
+    @org.apache.maven.plugins.annotations.Parameter(property = "skiff.workspace")
     protected String workspace;
 
     /**
@@ -134,20 +135,33 @@ abstract class AbstractSkiffMojo extends AbstractMojo {
         return Path.of(session.getExecutionRootDirectory());
     }
 
-    /** {@code -D} first, then the upstream environment variable, then the POM. */
+    /**
+     * {@code -D} first, then the POM, then the upstream environment variable. An environment
+     * variable that loses to the POM is named in a warning, never ignored silently; it does not
+     * win over the POM because one exported variable would then retarget every execution.
+     */
     protected String fromCommandLineOrEnv(String property, String env, String pomValue) {
         String cli = session.getUserProperties().getProperty(property);
         if (cli != null) return cli;
         String e = System.getenv(env);
-        if (e != null && !e.isBlank()) {
+        boolean hasEnv = e != null && !e.isBlank();
+        if (pomValue != null) {
+            if (hasEnv && !e.equals(pomValue)) {
+                getLog().warn(env + "=" + e + " is ignored: the POM sets " + property + " to '" + pomValue
+                        + "'. Use -D" + property + "=... to override it.");
+            }
+            return pomValue;
+        }
+        if (hasEnv) {
             getLog().info("Using " + env + "=" + e + " from the environment.");
             return e;
         }
-        return pomValue;
+        return null;
     }
 
     protected String chainSource() {
         if (session.getUserProperties().getProperty("skiff.config") != null) return "-Dskiff.config";
+        if (config != null) return "skiff.config";
         String e = System.getenv("SKIFF_CONFIG");
         return e != null && !e.isBlank() ? "SKIFF_CONFIG" : "skiff.config";
     }
@@ -158,6 +172,7 @@ abstract class AbstractSkiffMojo extends AbstractMojo {
 
     protected String workspaceId() {
         String ws = fromCommandLineOrEnv("skiff.workspace", "SKIFF_WORKSPACE", workspace);
+        if (ws == null) ws = "default";
         if (ws == null || !ws.matches("[A-Za-z0-9_.-]+") || ws.startsWith(".")) {
             throw new SkiffException("invalid workspace id '" + ws + "' (skiff.workspace): use letters, digits,"
                     + " '_', '.' or '-', for example -Dskiff.workspace=default.");

@@ -2,6 +2,7 @@ package dev.skiff.maven;
 
 import dev.skiff.buildroot.BuildrootMake;
 import dev.skiff.buildroot.BuildrootTree;
+import dev.skiff.buildroot.WorkspaceLock;
 import dev.skiff.configure.Configure;
 import dev.skiff.configure.ConfigureRequest;
 import dev.skiff.configure.ConfigureResult;
@@ -30,7 +31,11 @@ public class ConfigureMojo extends AbstractSkiffMojo {
         ConfigureRequest req = request(catalog());
         BuildrootTree tree = buildrootTree();
         getLog().info("Configuring workspace " + req.workspace() + " with Buildroot " + tree.version() + " (" + tree.dir() + ")");
-        ConfigureResult r = new Configure(new BuildrootMake()).run(req, tree, line -> getLog().debug(line));
+        ConfigureResult r;
+        // Configure rewrites .config and skiff/: never while another build uses the workspace.
+        try (WorkspaceLock lock = WorkspaceLock.acquire(req.workspaceDir(), "skiff:configure")) {
+            r = new Configure(new BuildrootMake()).run(req, tree, line -> getLog().debug(line));
+        }
         r.effective().warnings().forEach(getLog()::warn);
         getLog().info("Chain: " + r.effective().chain().text());
         if (r.skipped()) {
