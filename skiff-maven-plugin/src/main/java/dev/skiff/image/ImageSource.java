@@ -1,0 +1,94 @@
+package dev.skiff.image;
+
+import dev.skiff.SkiffException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * An image ready to install or push: a directory of image files and the checksum of each. From a
+ * workspace the checksums are computed; from a bundle they come from its manifest and every file
+ * has been checked against it while extracting, so a corrupt bundle is refused before anything
+ * is written to a disk or a device.
+ *
+ * @param dir the image files ({@code images/} layout)
+ * @param files every regular file with size and SHA-256, sorted by path
+ * @param chain the expanded layer chain the image was built from (selects the disk layout)
+ * @param diskImage the flashable disk image inside {@code dir}, relative, or null
+ * @param temporary true when {@code dir} was extracted for this use and is deleted by {@link #close}
+ */
+public record ImageSource(Path dir, List<ImageFile> files, List<String> chain, String board, String diskImage,
+                          boolean temporary) implements AutoCloseable {
+    public ImageSource {
+        files = List.copyOf(files);
+        chain = List.copyOf(chain);
+    }
+
+    /** A workspace's {@code images/}, with checksums computed now. */
+    public static ImageSource fromDirectory(Path imagesDir, List<String> chain) {
+        if (!Files.isDirectory(imagesDir)) {
+            throw new SkiffException("no images at " + imagesDir + ": build the workspace first (mvn package or skiff:compile).");
+        }
+        List<ImageFile> files = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(imagesDir)) {
+            for (Path p : s.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList()) {
+                String rel = imagesDir.relativize(p).toString().replace('\\', '/');
+                files.add(new ImageFile(rel, Files.size(p), sha256(p), Files.isExecutable(p) ? "0755" : "0644"));
+            }
+        } catch (IOException e) {
+            throw new SkiffException("cannot read images in " + imagesDir + ": " + e.getMessage(), e);
+        }
+        Path disk = DiskImage.find(imagesDir);
+        return new ImageSource(imagesDir, files, chain, chain.isEmpty() ? null : chain.get(0),
+                disk == null ? null : imagesDir.relativize(disk).toString(), false);
+    }
+
+    /** Extracts and verifies a bundle into a fresh temporary directory below {@code scratch}. */
+    public static ImageSource fromBundle(Path bundle, Path scratch) {
+        try {
+            Files.createDirectories(scratch);
+            Path dir = Files.createTempDirectory(scratch, "image-");
+            Files.delete(dir); // extract wants to create it itself, atomically
+            ImageManifest m = ImageBundle.extract(bundle, dir);
+            Files.deleteIfExists(dir.resolve(ImageManifest.ENTRY_NAME));
+            return new ImageSource(dir, m.files(), m.chain(), m.board(), m.diskImage(), true);
+        } catch (IOException e) {
+            throw new SkiffException("cannot extract " + bundle + " below " + scratch + ": " + e.getMessage(), e);
+        }
+    }
+
+    public ImageFile file(String path) {
+        for (ImageFile f : files) if (f.path().equals(path)) return f;
+        return null;
+    }
+
+    @Override
+    public void close() {
+        if (!temporary) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // Leftover scratch files are harmless; the next run uses a new directory.
+        }
+    }
+
+    static String sha256(Path p) throws IOException {
+        try (InputStream in = Files.newInputStream(p)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 20];
+            int r;
+            while ((r = in.read(buf)) > 0) md.update(buf, 0, r);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
