@@ -1,0 +1,383 @@
+package dev.skiff.install;
+
+import static dev.skiff.install.DiskFixtures.TOOLS;
+import static dev.skiff.install.DiskFixtures.debugfs;
+import static dev.skiff.install.DiskFixtures.mdir;
+import static dev.skiff.install.DiskFixtures.mtype;
+import static dev.skiff.install.DiskFixtures.offset;
+import static dev.skiff.install.DiskFixtures.length;
+import static dev.skiff.install.DiskFixtures.sha256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.skiff.SkiffException;
+import dev.skiff.image.ImageBundle;
+import dev.skiff.image.ImageMetadata;
+import dev.skiff.image.ImageSource;
+import dev.skiff.image.ImageVersions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageFileInstallTest {
+    static final long GIB = 1L << 30;
+
+    @TempDir
+    Path tmp;
+
+    final List<String> log = new ArrayList<>();
+
+    @BeforeEach
+    void tools() {
+        DiskFixtures.assumeTools();
+    }
+
+    private InstallResult install(ImageSource src, DiskLayout layout, Path target, boolean format, Long size) {
+        return ImageFileInstall.install(new ImageFileInstall.Request(src, layout, target, format, size), TOOLS, log::add);
+    }
+
+    private Path piImages(String kernel) throws Exception {
+        return DiskFixtures.piImages(tmp.resolve("images-" + kernel.strip().replace(' ', '-')), kernel);
+    }
+
+    @Test
+    void piImageFileHasTheLayoutAndFiles() throws Exception {
+        Path out = tmp.resolve("out/pi.img");
+        DiskLayout layout = DiskFixtures.stockLayout("pi/common");
+        InstallResult r = install(DiskFixtures.source(piImages("kernel 1\n"), "pi/common", "pi/4x64"), layout, out, false, null);
+
+        assertTrue(r.formatted());
+        assertEquals(4 * GIB, Files.size(out), "the layout's default size");
+        assertEquals(List.of("BOOT", "rootfs", "persist"), r.rebuilt());
+        assertTrue(r.bytesSkipped() > 10 * r.bytesWritten(), r.summary());
+        long allocated = DiskFixtures.allocated(out);
+        assertTrue(allocated < 256L << 20, "sparse: " + allocated + " bytes allocated");
+
+        JsonNode t = DiskFixtures.sfdisk(out);
+        assertEquals("dos", t.path("label").asText());
+        JsonNode parts = t.path("partitions");
+        assertEquals(3, parts.size());
+        assertEquals(2048, parts.get(0).path("start").asLong());
+        assertEquals(GIB / 512, parts.get(0).path("size").asLong());
+        assertEquals("c", parts.get(0).path("type").asText());
+        assertEquals(2048 + GIB / 512, parts.get(1).path("start").asLong());
+        assertEquals("83", parts.get(1).path("type").asText());
+        assertEquals("83", parts.get(2).path("type").asText());
+        long end = parts.get(2).path("start").asLong() + parts.get(2).path("size").asLong();
+        assertTrue(end <= 4 * GIB / 512 && end > 4 * GIB / 512 - 2048, "persist fills the rest: ends at " + end);
+
+        long boot = offset(out, 1);
+        assertEquals("BOOT", DiskFixtures.fatLabel(out, boot).replace("Volume label is ", "").trim());
+        List<String> files = mdir(out, boot, "/").lines().map(String::strip).sorted().toList();
+        assertEquals(List.of("::/Image", "::/bcm2711-rpi-4-b.dtb", "::/bcm2711-rpi-400.dtb", "::/cmdline.txt",
+                "::/config.txt", "::/fixup4.dat", "::/modules.squashfs", "::/overlays/", "::/overlays/vc4-kms-v3d.dtbo",
+                "::/rootfs.cpio.gz", "::/start4.elf"), files);
+        assertEquals("kernel 1\n", mtype(out, boot, "/Image"));
+        assertTrue(mtype(out, boot, "/config.txt").contains("initramfs rootfs.cpio.gz"));
+
+        long rootfs = offset(out, 2);
+        long persist = offset(out, 3);
+        assertEquals("rootfs", DiskFixtures.e2label(out, rootfs));
+        assertEquals("persist", DiskFixtures.e2label(out, persist));
+        assertTrue(debugfs(out, persist, "ls -l /").contains("lost+found"));
+        DiskFixtures.fsck(out, persist, length(out, 3), tmp);
+        DiskFixtures.fsck(out, rootfs, length(out, 2), tmp);
+        DiskFixtures.fsckFat(out, boot, length(out, 1), tmp);
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
+        assertNoLeftovers(out.getParent());
+    }
+
+    @Test
+    void reinstallKeepsPersistByteForByteAndUpdatesBoot() throws Exception {
+        Path out = tmp.resolve("pi.img");
+        DiskLayout layout = DiskFixtures.smallPiLayout(tmp);
+        install(DiskFixtures.source(piImages("kernel 1\n"), "pi/common"), layout, out, false, 192L << 20);
+        assertEquals(192L << 20, Files.size(out), "skiff.imageSize");
+        long persist = offset(out, 3);
+        long persistLen = length(out, 3);
+        Path marker = tmp.resolve("marker");
+        Files.writeString(marker, "user data\n");
+        DiskFixtures.debugfsWrite(out, persist, marker, "/marker");
+        String before = sha256(out, persist, persistLen);
+
+        InstallResult r = install(DiskFixtures.source(piImages("kernel 2\n"), "pi/common"), layout, out, false, null);
+
+        assertFalse(r.formatted());
+        assertEquals(List.of("BOOT", "rootfs"), r.rebuilt());
+        assertEquals(List.of("persist"), r.kept());
+        assertEquals(192L << 20, Files.size(out));
+        assertEquals(before, sha256(out, persist, persistLen), "persist unchanged byte for byte");
+        DiskFixtures.fsck(out, persist, persistLen, tmp);
+        assertEquals("user data\n", debugfs(out, persist, "cat /marker"));
+        assertEquals("kernel 2\n", mtype(out, offset(out, 1), "/Image"));
+        assertNoLeftovers(tmp);
+    }
+
+    @Test
+    void formatWipesPersist() throws Exception {
+        Path out = tmp.resolve("pi.img");
+        DiskLayout layout = DiskFixtures.smallPiLayout(tmp);
+        ImageSource src = DiskFixtures.source(piImages("kernel 1\n"), "pi/common");
+        install(src, layout, out, false, null);
+        long persist = offset(out, 3);
+        Path marker = tmp.resolve("marker");
+        Files.writeString(marker, "user data\n");
+        DiskFixtures.debugfsWrite(out, persist, marker, "/marker");
+        assertTrue(debugfs(out, persist, "ls /").contains("marker"));
+
+        InstallResult r = install(src, layout, out, true, null);
+
+        assertTrue(r.formatted());
+        assertFalse(debugfs(out, persist, "ls /").contains("marker"));
+    }
+
+    @Test
+    void requiredFileMissingWritesNothing() throws Exception {
+        Path images = piImages("kernel 1\n");
+        Path out = tmp.resolve("pi.img");
+        DiskLayout layout = DiskFixtures.smallPiLayout(tmp);
+        install(DiskFixtures.source(images, "pi/common"), layout, out, false, null);
+        String before = sha256(out);
+        Files.delete(images.resolve("Image"));
+
+        SkiffException e = assertThrows(SkiffException.class,
+                () -> install(DiskFixtures.source(images, "pi/common"), layout, out, false, null));
+
+        assertTrue(e.getMessage().startsWith(layout.file() + ":"), e.getMessage());
+        assertTrue(e.getMessage().contains("partition BOOT: from '{Image,zImage}' matches nothing"), e.getMessage());
+        assertTrue(e.getMessage().contains("The rule is required"), e.getMessage());
+        assertEquals(before, sha256(out), "the previous file stays");
+        assertNoLeftovers(tmp);
+    }
+
+    @Test
+    void failureMidwayLeavesThePreviousFile() throws Exception {
+        Path out = tmp.resolve("pi.img");
+        DiskLayout layout = DiskFixtures.smallPiLayout(tmp);
+        install(DiskFixtures.source(piImages("kernel 1\n"), "pi/common"), layout, out, false, null);
+        String before = sha256(out);
+        Path images = piImages("kernel 2\n");
+        byte[] big = new byte[48 << 20]; // more than the 40M BOOT partition holds
+        new java.util.Random(3).nextBytes(big);
+        Files.write(images.resolve("rootfs.cpio.gz"), big);
+
+        SkiffException e = assertThrows(SkiffException.class,
+                () -> install(DiskFixtures.source(images, "pi/common"), layout, out, false, null));
+
+        assertTrue(e.getMessage().startsWith("mcopy "), e.getMessage());
+        assertTrue(e.getMessage().contains("failed (exit"), e.getMessage());
+        assertEquals(before, sha256(out), "the previous file stays");
+        assertNoLeftovers(tmp);
+    }
+
+    @Test
+    void missingRequiredFileSuggestsTheNearestName() throws Exception {
+        Path images = tmp.resolve("images");
+        Files.createDirectories(images);
+        Files.writeString(images.resolve("bzImage.old"), "k");
+        Path layoutFile = tmp.resolve("layout.yaml");
+        Files.writeString(layoutFile, "table: gpt\nsize: 64M\npartitions:\n  - label: persist\n    role: persist\n"
+                + "    filesystem: ext4\n    size: rest\n    contents:\n      - from: bzImage\n        to: /boot/\n"
+                + "        required: true\n");
+        Path out = tmp.resolve("x.img");
+        SkiffException e = assertThrows(SkiffException.class, () -> install(DiskFixtures.source(images, "virt/qemu"),
+                DiskLayoutParser.parse(layoutFile), out, false, null));
+        assertTrue(e.getMessage().startsWith(layoutFile + ":9: partition persist: from 'bzImage' matches nothing"), e.getMessage());
+        assertTrue(e.getMessage().contains("Did you mean bzImage.old?"), e.getMessage());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void optionalRuleMatchingNothingWarns() throws Exception {
+        Path images = piImages("k\n");
+        Files.delete(images.resolve("modules.squashfs"));
+        InstallResult r = install(DiskFixtures.source(images, "pi/common"), DiskFixtures.smallPiLayout(tmp),
+                tmp.resolve("pi.img"), false, null);
+        assertEquals(1, r.warnings().size(), r.warnings().toString());
+        assertTrue(r.warnings().get(0).contains("from '*.squashfs' matches nothing"), r.warnings().toString());
+    }
+
+    @Test
+    void fileRuleMatchingSeveralIsAnError() throws Exception {
+        Path images = piImages("k\n");
+        Path layoutFile = tmp.resolve("layout.yaml");
+        Files.writeString(layoutFile, "table: msdos\nsize: 64M\npartitions:\n  - label: BOOT\n    role: boot\n"
+                + "    filesystem: vfat\n    size: rest\n    contents:\n      - from: \"*.dtb\"\n        to: /board.dtb\n");
+        SkiffException e = assertThrows(SkiffException.class, () -> install(DiskFixtures.source(images, "pi/common"),
+                DiskLayoutParser.parse(layoutFile), tmp.resolve("x.img"), false, null));
+        assertTrue(e.getMessage().startsWith(layoutFile + ":9: partition BOOT: to '/board.dtb' names one file, but from"
+                + " '*.dtb' matches 2 entries"), e.getMessage());
+    }
+
+    @Test
+    void changedImageFileIsRefused() throws Exception {
+        Path images = piImages("k\n");
+        ImageSource src = DiskFixtures.source(images, "pi/common");
+        Files.writeString(images.resolve("Image"), "tampered\n");
+        Path out = tmp.resolve("pi.img");
+        SkiffException e = assertThrows(SkiffException.class,
+                () -> install(src, DiskFixtures.smallPiLayout(tmp), out, false, null));
+        assertTrue(e.getMessage().contains("Image changed or is damaged"), e.getMessage());
+        assertFalse(Files.exists(out));
+        assertNoLeftovers(tmp);
+    }
+
+    @Test
+    void bundleWithWrongChecksumIsRefusedBeforeTheTargetIsTouched() throws Exception {
+        Path images = piImages("kernel from bundle\n");
+        Path bundle = tmp.resolve("pi.tar");
+        ImageBundle.write(images, new ImageMetadata(List.of("pi/common", "pi/4x64"), List.of("pi/4"), "default", null,
+                new ImageVersions("1.0", "0.1", "2026.02.3", "v1"), null, "test"), 0, bundle);
+        // A good bundle installs.
+        Path out = tmp.resolve("pi.img");
+        try (ImageSource src = ImageSource.fromBundle(bundle, tmp.resolve("scratch"))) {
+            install(src, DiskFixtures.smallPiLayout(tmp), out, false, null);
+        }
+        String before = sha256(out);
+        // Corrupt one byte of the kernel's data inside the tar.
+        byte[] tar = Files.readAllBytes(bundle);
+        int at = new String(tar, StandardCharsets.ISO_8859_1).indexOf("kernel from bundle");
+        tar[at] = 'K';
+        Files.write(bundle, tar);
+
+        SkiffException e = assertThrows(SkiffException.class, () -> ImageSource.fromBundle(bundle, tmp.resolve("scratch")));
+        assertTrue(e.getMessage().contains("is damaged"), e.getMessage());
+        assertEquals(before, sha256(out));
+        Path fresh = tmp.resolve("fresh.img");
+        assertThrows(SkiffException.class, () -> ImageSource.fromBundle(bundle, tmp.resolve("scratch")));
+        assertFalse(Files.exists(fresh));
+    }
+
+    @Test
+    void intelDesktopIsGptWithAnEfiPartitionAndBootInPersist() throws Exception {
+        Path out = tmp.resolve("intel.img");
+        DiskLayout layout = DiskFixtures.stockLayout("intel/desktop");
+        install(DiskFixtures.source(DiskFixtures.x86Images(tmp.resolve("x1"), "bz 1\n"), "intel/x64", "intel/desktop"),
+                layout, out, false, 2 * GIB);
+
+        JsonNode t = DiskFixtures.sfdisk(out);
+        assertEquals("gpt", t.path("label").asText());
+        JsonNode parts = t.path("partitions");
+        assertEquals(2, parts.size());
+        assertEquals(DiskLayoutParser.GPT_EFI, parts.get(0).path("type").asText());
+        assertEquals("EFI", parts.get(0).path("name").asText());
+        assertEquals(DiskLayoutParser.GPT_LINUX, parts.get(1).path("type").asText());
+        assertEquals("persist", parts.get(1).path("name").asText());
+        long esp = offset(out, 1);
+        long persist = offset(out, 2);
+        assertEquals("grub efi\n", mtype(out, esp, "/EFI/BOOT/bootx64.efi"));
+        assertEquals("bz 1\n", mtype(out, esp, "/bzImage"));
+        assertTrue(mdir(out, esp, "/").contains("::/microcode.cpio"));
+        String boot = debugfs(out, persist, "ls /boot");
+        for (String f : List.of("bzImage", "rootfs.cpio.gz", "microcode.cpio", "modules.squashfs")) {
+            assertTrue(boot.contains(f), boot);
+        }
+        assertEquals("bz 1\n", debugfs(out, persist, "cat /boot/bzImage"));
+
+        // Re-install: the ESP is rebuilt, persist's boot/ files are replaced, user data stays.
+        Path marker = tmp.resolve("marker");
+        Files.writeString(marker, "keep me\n");
+        DiskFixtures.debugfsWrite(out, persist, marker, "/marker");
+        InstallResult r = install(DiskFixtures.source(DiskFixtures.x86Images(tmp.resolve("x2"), "bz 2\n"), "intel/desktop"),
+                layout, out, false, null);
+        assertFalse(r.formatted());
+        assertEquals("bz 2\n", mtype(out, esp, "/bzImage"));
+        assertEquals("bz 2\n", debugfs(out, persist, "cat /boot/bzImage"));
+        assertEquals("keep me\n", debugfs(out, persist, "cat /marker"));
+        DiskFixtures.fsck(out, persist, length(out, 2), tmp);
+    }
+
+    @Test
+    void qemuDiskImage() throws Exception {
+        Path out = tmp.resolve("qemu.img");
+        InstallResult r = install(DiskFixtures.source(DiskFixtures.x86Images(tmp.resolve("x"), "bz\n"), "virt/qemu"),
+                DiskFixtures.stockLayout("virt/qemu"), out, false, null);
+        assertEquals(8 * GIB, Files.size(out));
+        assertEquals(List.of("persist"), r.rebuilt());
+        JsonNode parts = DiskFixtures.sfdisk(out).path("partitions");
+        assertEquals(1, parts.size());
+        long persist = offset(out, 1);
+        assertEquals("persist", DiskFixtures.e2label(out, persist));
+        assertEquals("bz\n", debugfs(out, persist, "cat /boot/bzImage"));
+        assertFalse(debugfs(out, persist, "ls /boot").contains("microcode"), "the qemu layout does not ask for it");
+    }
+
+    @Test
+    void refusesAFileThatIsNotADiskImage() throws Exception {
+        Path out = tmp.resolve("notes.txt");
+        Files.writeString(out, "precious");
+        SkiffException e = assertThrows(SkiffException.class, () -> install(DiskFixtures.source(piImages("k\n"), "pi/common"),
+                DiskFixtures.stockLayout("pi/common"), out, false, null));
+        assertTrue(e.getMessage().contains("holds no partition table"), e.getMessage());
+        assertTrue(e.getMessage().contains("-Dskiff.format"), e.getMessage());
+        assertEquals("precious", Files.readString(out));
+    }
+
+    @Test
+    void refusesATableThatDoesNotMatchTheLayout() throws Exception {
+        Path out = tmp.resolve("qemu.img");
+        install(DiskFixtures.source(DiskFixtures.x86Images(tmp.resolve("x"), "bz\n"), "virt/qemu"),
+                DiskFixtures.stockLayout("virt/qemu"), out, false, 128L << 20);
+        String before = sha256(out);
+        SkiffException e = assertThrows(SkiffException.class, () -> install(DiskFixtures.source(piImages("k\n"), "pi/common"),
+                DiskFixtures.smallPiLayout(tmp), out, false, null));
+        assertTrue(e.getMessage().contains("does not match the layout"), e.getMessage());
+        assertTrue(e.getMessage().contains("the target has a gpt table, the layout wants dos"), e.getMessage());
+        assertEquals(before, sha256(out));
+    }
+
+    @Test
+    void tooSmallForTheLayout() throws Exception {
+        SkiffException e = assertThrows(SkiffException.class, () -> install(DiskFixtures.source(piImages("k\n"), "pi/common"),
+                DiskFixtures.stockLayout("pi/common"), tmp.resolve("small.img"), false, 1 * GIB));
+        assertTrue(e.getMessage().contains("too small for the layout"), e.getMessage());
+        assertTrue(e.getMessage().contains("needs at least 2.0 GiB"), e.getMessage());
+    }
+
+    @Test
+    void bootloaderIsWrittenAtItsOffset() throws Exception {
+        Path images = piImages("k\n");
+        Files.write(images.resolve("u-boot.bin"), "UBOOT".repeat(1000).getBytes(StandardCharsets.US_ASCII));
+        Path layoutFile = tmp.resolve("layout.yaml");
+        Files.writeString(layoutFile, "table: msdos\nsize: 64M\npartitions:\n  - label: BOOT\n    role: boot\n"
+                + "    filesystem: vfat\n    size: rest\nbootloader:\n  - file: u-boot.bin\n    offset: 8K\n");
+        Path out = tmp.resolve("sunxi.img");
+        install(DiskFixtures.source(images, "pi/common"), DiskLayoutParser.parse(layoutFile), out, false, null);
+        byte[] disk = Files.readAllBytes(out);
+        assertEquals("UBOOTUBOOT", new String(disk, 8192, 10, StandardCharsets.US_ASCII));
+        assertEquals(0x55, disk[510] & 0xff, "the MBR is intact");
+        assertEquals(1, DiskFixtures.sfdisk(out).path("partitions").size());
+
+        Files.write(images.resolve("u-boot.bin"), new byte[2 << 20]);
+        SkiffException e = assertThrows(SkiffException.class, () -> install(DiskFixtures.source(images, "pi/common"),
+                DiskLayoutParser.parse(layoutFile), out, false, null));
+        assertTrue(e.getMessage().startsWith(layoutFile + ":9: bootloader file u-boot.bin"), e.getMessage());
+        assertTrue(e.getMessage().contains("runs into the first partition"), e.getMessage());
+    }
+
+    @Test
+    void missingToolNamesTheDebianPackage() {
+        Tools none = new Tools(java.util.Map.of("PATH", tmp.toString()));
+        SkiffException e = assertThrows(SkiffException.class, () -> ImageFileInstall.install(new ImageFileInstall.Request(
+                DiskFixtures.source(piImages("k\n"), "pi/common"), DiskFixtures.stockLayout("pi/common"),
+                tmp.resolve("x.img"), false, null), none, log::add));
+        assertTrue(e.getMessage().contains("needs sfdisk, mkfs.vfat, mcopy, mke2fs, debugfs"), e.getMessage());
+        assertTrue(e.getMessage().contains("apt-get install fdisk dosfstools mtools e2fsprogs"), e.getMessage());
+    }
+
+    private static void assertNoLeftovers(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            List<String> hidden = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList();
+            assertEquals(List.of(), hidden, "temporary files left in " + dir);
+        }
+    }
+}
