@@ -1,0 +1,143 @@
+package dev.skiff.maven;
+
+import dev.skiff.SkiffException;
+import dev.skiff.image.ImageSource;
+import dev.skiff.layer.ChainExpansion;
+import dev.skiff.layer.LayerName;
+import dev.skiff.ota.BootSetPush;
+import dev.skiff.ota.ClientIdentities;
+import dev.skiff.ota.DeviceAddress;
+import dev.skiff.ota.DeviceConnection;
+import dev.skiff.ota.HostKeyPolicy;
+import dev.skiff.ota.PushFile;
+import dev.skiff.ota.PushProgress;
+import dev.skiff.ota.PushResult;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.eclipse.aether.RepositorySystem;
+
+/**
+ * Upgrades a running device over SSH: sends only the files whose SHA-256 differs from the
+ * device's, verifies the staged set on the device, then switches over so that the boot directory
+ * always holds one complete set, the old or the new. The replaced set is kept as a backup that
+ * {@code -Dskiff.rollback} restores.
+ *
+ * <p>The host key must be in {@code ~/.ssh/known_hosts} ({@code -Dskiff.acceptNewHostKey} adds an
+ * unknown one). Keys: {@code -Dskiff.identity}, else {@code ~/.ssh/id_ed25519}, {@code id_ecdsa},
+ * {@code id_rsa}. Today every image file except the disk image is pushed.
+ */
+@Mojo(name = "push", requiresProject = false, threadSafe = true)
+public class PushMojo extends AbstractSkiffMojo {
+    /** The device: {@code [user@]host[:port]}; the user defaults to root. Required. */
+    @Parameter(property = "skiff.host")
+    private String host;
+
+    /**
+     * The image: empty for the workspace's {@code images/}, else a bundle file or
+     * {@code groupId:artifactId:version[:classifier]}.
+     */
+    @Parameter(property = "skiff.image")
+    private String image;
+
+    /**
+     * The boot partition's directory on the device. The default fits SkiffOS boards that mount
+     * the boot partition at /mnt/boot; board layouts will set it.
+     */
+    @Parameter(property = "skiff.remoteBootDir", defaultValue = "/mnt/boot")
+    private String remoteBootDir;
+
+    /** The private key to authenticate with, instead of ~/.ssh/id_ed25519, id_ecdsa and id_rsa. */
+    @Parameter(property = "skiff.identity")
+    private File identity;
+
+    /** Trusts a device whose host key is not in ~/.ssh/known_hosts yet, and adds it there. */
+    @Parameter(property = "skiff.acceptNewHostKey", defaultValue = "false")
+    private boolean acceptNewHostKey;
+
+    /** Restores the backup kept by the last push (the set it replaced) instead of pushing. */
+    @Parameter(property = "skiff.rollback", defaultValue = "false")
+    private boolean rollback;
+
+    /** Skip this goal. */
+    @Parameter(property = "skiff.push.skip", defaultValue = "false")
+    private boolean skip;
+
+    @Component
+    private RepositorySystem repositorySystem;
+
+    @Override
+    protected boolean skipped() {
+        return skip;
+    }
+
+    @Override
+    protected void run() {
+        // MINA SSHD logs its set-up at INFO ("created instance of BouncyCastleProvider", ...): keep
+        // the build log to push's own lines unless the user configured that logger.
+        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.org.apache.sshd", "warn");
+        DeviceAddress address = DeviceAddress.parse(host, "skiff.host");
+        Path sshDir = Path.of(System.getProperty("user.home"), ".ssh");
+        HostKeyPolicy hostKeys = HostKeyPolicy.forSshDir(sshDir, acceptNewHostKey);
+        ClientIdentities identities = ClientIdentities.resolve(identity == null ? null : identity.toPath().toAbsolutePath(), sshDir);
+        PushProgress progress = new PushProgress() {
+            @Override
+            public void step(String message) {
+                getLog().info(message);
+            }
+        };
+        if (rollback) {
+            try (DeviceConnection device = DeviceConnection.open(address, hostKeys, identities, getLog()::warn)) {
+                PushResult r = new BootSetPush(device, remoteBootDir, progress).rollback();
+                getLog().info(r.summary());
+                getLog().info("Reboot the device to boot the restored set.");
+            }
+            return;
+        }
+        try (ImageSource source = imageSource()) {
+            List<PushFile> files = PushFile.allOf(source);
+            getLog().info("Pushing " + files.size() + " image files from " + (image == null ? source.dir() : image)
+                    + " to " + address + ":" + remoteBootDir);
+            try (DeviceConnection device = DeviceConnection.open(address, hostKeys, identities, getLog()::warn)) {
+                PushResult r = new BootSetPush(device, remoteBootDir, progress).push(files);
+                getLog().info(r.summary());
+                if (r.action() == PushResult.Action.SWITCHED) {
+                    getLog().info("Reboot the device to boot the new set; -Dskiff.rollback restores the previous one.");
+                }
+            }
+        }
+    }
+
+    private ImageSource imageSource() {
+        String spec = image == null || image.isBlank() ? null : image;
+        // Same scratch place as skiff:install: beside the POM if there is one, else in ~/.skiff.
+        Path scratchDir = project != null && project.getFile() != null ? basedir().resolve("target/skiff-scratch")
+                : home.toPath().resolve("scratch");
+        return spec == null ? ImageSource.fromDirectory(workspaceDir(workspaceId()).resolve("images"), chainNames())
+                : ImageSource.fromBundle(ImageReference.resolve(spec, basedir(), repositorySystem, session, project), scratchDir);
+    }
+
+    /**
+     * The workspace's chain as built ({@code skiff/skiff_config}), else the requested one, else
+     * none: push itself does not need it (it will select the layout's boot files).
+     */
+    private List<String> chainNames() {
+        Path built = workspaceDir(workspaceId()).resolve("skiff/skiff_config");
+        try {
+            if (Files.isRegularFile(built)) {
+                return Arrays.stream(Files.readString(built).trim().split("[,\\s]+")).filter(n -> !n.isEmpty()).toList();
+            }
+        } catch (IOException e) {
+            throw new SkiffException("cannot read " + built + ": " + e.getMessage(), e);
+        }
+        String c = chain();
+        if (c == null || c.isBlank()) return List.of();
+        return ChainExpansion.parse(c, chainSource()).stream().map(LayerName::toString).toList();
+    }
+}

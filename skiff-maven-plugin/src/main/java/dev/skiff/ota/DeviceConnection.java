@@ -1,0 +1,293 @@
+package dev.skiff.ota;
+
+import dev.skiff.SkiffException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.signature.Signature;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+
+/**
+ * One SSH session to a device (Apache MINA SSHD as the client): remote commands over exec
+ * channels and uploads over SFTP. Nothing is shelled out locally. Host keys are checked by a
+ * {@link HostKeyPolicy}; only public-key authentication is offered. Failures become
+ * {@link SkiffException}s that say what to do: unknown or changed host key, refused connection,
+ * keys rejected (listing the keys tried), a remote command's exit status and stderr.
+ */
+public final class DeviceConnection implements AutoCloseable {
+    /** A remote command's outcome. */
+    public record ExecResult(int exitStatus, String stdout, String stderr) {}
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(30);
+
+    private final DeviceAddress address;
+    private final SshClient client;
+    private final ClientSession session;
+    private SftpClient sftp;
+
+    private DeviceConnection(DeviceAddress address, SshClient client, ClientSession session) {
+        this.address = address;
+        this.client = client;
+        this.session = session;
+    }
+
+    /** Connects, checks the host key and authenticates. */
+    public static DeviceConnection open(DeviceAddress address, HostKeyPolicy hostKeys, ClientIdentities identities) {
+        return open(address, hostKeys, identities, msg -> { });
+    }
+
+    /** As {@link #open(DeviceAddress, HostKeyPolicy, ClientIdentities)}; {@code log} hears of a host key being added. */
+    public static DeviceConnection open(DeviceAddress address, HostKeyPolicy hostKeys, ClientIdentities identities,
+                                        java.util.function.Consumer<String> log) {
+        String[] refusal = new String[1];
+        ServerKeyVerifier verifier = (ClientSession s, SocketAddress remote, PublicKey key) -> {
+            try {
+                HostKeyPolicy.Check c = hostKeys.check(address, key);
+                if (!c.accepted()) refusal[0] = c.message();
+                else if (c.added()) log.accept("Warning: permanently " + c.message() + ".");
+                return c.accepted();
+            } catch (RuntimeException e) {
+                refusal[0] = e.getMessage();
+                return false;
+            }
+        };
+        SshClient client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(verifier);
+        client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY); // -Dskiff.host is the whole truth
+        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        client.setSignatureFactories(preferKnownTypes(client.getSignatureFactories(), hostKeys.knownKeyTypes(address)));
+        CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(10));
+        CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 6);
+        CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ofHours(1));
+        client.start();
+        ClientSession session = null;
+        try {
+            try {
+                session = client.connect(address.user(), address.host(), address.port()).verify(CONNECT_TIMEOUT).getSession();
+            } catch (IOException | RuntimeException e) {
+                throw connectFailure(address, e);
+            }
+            for (ClientIdentities.Identity id : identities.identities()) session.addPublicKeyIdentity(id.keyPair());
+            try {
+                session.auth().verify(AUTH_TIMEOUT);
+            } catch (IOException | RuntimeException e) {
+                // The refusal says it all; MINA's own "Server key did not validate" would only repeat it.
+                if (refusal[0] != null) throw new SkiffException(refusal[0]);
+                if (!session.isOpen() && !session.isAuthenticated() && isKexFailure(e)) {
+                    throw new SkiffException("SSH handshake with " + address + " failed: " + rootMessage(e), e);
+                }
+                List<String> tried = new ArrayList<>();
+                for (ClientIdentities.Identity id : identities.identities()) tried.add(id.describe());
+                throw new SkiffException("authentication to " + address + " failed: the device accepted none of the keys tried: "
+                        + String.join(", ", tried)
+                        + (identities.skipped().isEmpty() ? "" : " (not loadable: " + String.join("; ", identities.skipped()) + ")")
+                        + ". Add one of their .pub files to the device's authorized keys (SkiffOS: /root/.ssh/authorized_keys,"
+                        + " or the authorized_keys your layers install), or pass -Dskiff.identity=<private key file>.");
+            }
+            return new DeviceConnection(address, client, session);
+        } catch (RuntimeException e) {
+            closeQuietly(session);
+            client.stop();
+            throw e;
+        }
+    }
+
+    public DeviceAddress address() {
+        return address;
+    }
+
+    /** Runs {@code command} through the login shell and waits for it; stdin is empty. */
+    public ExecResult exec(String command) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (ChannelExec ch = session.createExecChannel(command)) {
+            ch.setIn(new ByteArrayInputStream(new byte[0]));
+            ch.setOut(out);
+            ch.setErr(err);
+            ch.open().verify(CONNECT_TIMEOUT);
+            Set<ClientChannelEvent> events = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED, ClientChannelEvent.EXIT_STATUS), 0L);
+            if (!events.contains(ClientChannelEvent.EXIT_STATUS)) {
+                ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(5));
+            } else {
+                ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(30));
+            }
+            Integer status = ch.getExitStatus();
+            if (status == null) {
+                String signal = ch.getExitSignal();
+                throw new SkiffException(signal != null
+                        ? "the command on " + address + " was killed by signal " + signal + (err.size() > 0 ? ": " + text(err) : "")
+                        : "lost the connection to " + address + " while running a command on it" + (session.isOpen() ? "" : " (session closed)") + ".");
+            }
+            return new ExecResult(status, text(out), text(err));
+        } catch (IOException | IllegalStateException e) { // MINA: ISE when the session is already closing
+            throw new SkiffException("lost the connection to " + address + " while running a command on it: " + rootMessage(e), e);
+        }
+    }
+
+    /** Runs a command that must succeed; {@code what} names it in the error, with the exit status and stderr. */
+    public String run(String what, String command) {
+        ExecResult r = exec(command);
+        if (r.exitStatus() != 0) {
+            String err = r.stderr().strip();
+            throw new SkiffException(what + " failed on " + address + " (exit status " + r.exitStatus() + ")"
+                    + (err.isEmpty() ? "." : ": " + err));
+        }
+        return r.stdout();
+    }
+
+    /**
+     * Writes {@code local} to {@code remotePath} over SFTP (created or truncated).
+     *
+     * @param progress hears the bytes written so far after every block; may throw to abort
+     */
+    public void upload(Path local, String remotePath, LongConsumer progress) {
+        try (InputStream in = Files.newInputStream(local);
+             OutputStream os = sftp().write(remotePath, SftpClient.OpenMode.Write, SftpClient.OpenMode.Create,
+                     SftpClient.OpenMode.Truncate)) {
+            byte[] buf = new byte[256 * 1024];
+            long done = 0;
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                os.write(buf, 0, r);
+                done += r;
+                progress.accept(done);
+            }
+        } catch (IOException | IllegalStateException e) {
+            throw new SkiffException("upload of " + local.getFileName() + " to " + address + ":" + remotePath + " failed: "
+                    + rootMessage(e) + (session.isOpen() ? "" : " (connection lost)"), e);
+        }
+    }
+
+    /** Writes a small text file over SFTP (created or truncated). */
+    public void writeText(String remotePath, String content) {
+        try (OutputStream os = sftp().write(remotePath, SftpClient.OpenMode.Write, SftpClient.OpenMode.Create,
+                SftpClient.OpenMode.Truncate)) {
+            os.write(content.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | IllegalStateException e) {
+            throw new SkiffException("cannot write " + address + ":" + remotePath + ": " + rootMessage(e)
+                    + (session.isOpen() ? "" : " (connection lost)"), e);
+        }
+    }
+
+    private synchronized SftpClient sftp() throws IOException {
+        if (sftp == null || !sftp.isOpen()) sftp = SftpClientFactory.instance().createSftpClient(session);
+        return sftp;
+    }
+
+    public boolean isOpen() {
+        return session.isOpen();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (sftp != null) sftp.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        closeQuietly(session);
+        client.stop();
+    }
+
+    private static void closeQuietly(ClientSession s) {
+        if (s == null) return;
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    /** The device's known key types first, as OpenSSH does, so a listed key is what it presents. */
+    static List<NamedFactory<Signature>> preferKnownTypes(List<NamedFactory<Signature>> factories, Set<String> knownTypes) {
+        if (knownTypes.isEmpty()) return factories;
+        List<NamedFactory<Signature>> first = new ArrayList<>();
+        List<NamedFactory<Signature>> rest = new ArrayList<>();
+        for (NamedFactory<Signature> f : factories) {
+            (matchesKnown(f.getName(), knownTypes) ? first : rest).add(f);
+        }
+        first.addAll(rest);
+        return first;
+    }
+
+    private static boolean matchesKnown(String signature, Set<String> knownTypes) {
+        if (signature.contains("-cert-")) return false;
+        for (String t : knownTypes) {
+            if (t.equals(signature)) return true;
+            if ("ssh-rsa".equals(t) && signature.startsWith("rsa-sha2-")) return true;
+        }
+        return false;
+    }
+
+    private static SkiffException connectFailure(DeviceAddress address, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return new SkiffException("cannot connect to " + address + ": connection refused on port " + address.port()
+                        + ". Is the device up, and is sshd listening on that port?");
+            }
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return new SkiffException("cannot connect to " + address + ": unknown host '" + address.host() + "'.");
+            }
+            if (t instanceof NoRouteToHostException) {
+                return new SkiffException("cannot connect to " + address + ": no route to host.");
+            }
+            if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException
+                    || (t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timeout"))) {
+                return new SkiffException("cannot connect to " + address + ": no answer within " + CONNECT_TIMEOUT.toSeconds()
+                        + " s. Check the address and the network.");
+            }
+        }
+        return new SkiffException("cannot connect to " + address + ": " + rootMessage(e), e);
+    }
+
+    private static boolean isKexFailure(Throwable e) {
+        String m = rootMessage(e).toLowerCase(java.util.Locale.ROOT);
+        return m.contains("kex") || m.contains("negotiat") || m.contains("server key did not validate");
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        String msg = null;
+        while (t != null) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) msg = t.getMessage();
+            if (t.getCause() == t) break;
+            t = t.getCause();
+        }
+        return msg == null ? e.getClass().getSimpleName() : msg;
+    }
+
+    private static String text(ByteArrayOutputStream b) {
+        return b.toString(StandardCharsets.UTF_8);
+    }
+}
