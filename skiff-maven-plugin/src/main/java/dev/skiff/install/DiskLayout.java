@@ -53,7 +53,7 @@ import java.util.Optional;
  * @param size the default size of a new image file, or null if the layout gives none
  */
 public record DiskLayout(Path file, Table table, Long size, List<Partition> partitions,
-                         List<BootloaderWrite> bootloader) {
+                         List<BootloaderWrite> bootloader, PushTarget push) {
 
     /** The partition table type, with its name in layout files and in sfdisk scripts. */
     public enum Table {

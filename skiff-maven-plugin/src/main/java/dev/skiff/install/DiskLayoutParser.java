@@ -35,7 +35,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * {@code rest} size that is not last, a FAT label that would not work, a path leaving its root.
  */
 public final class DiskLayoutParser {
-    static final Set<String> TOP = ordered("table", "size", "partitions", "bootloader");
+    static final Set<String> TOP = ordered("table", "size", "partitions", "bootloader", "push");
+    static final Set<String> PUSH = ordered("partition", "from", "dir");
     static final Set<String> PARTITION = ordered("label", "role", "filesystem", "size", "type", "contents");
     static final Set<String> CONTENT = ordered("from", "to", "required");
     static final Set<String> BOOTLOADER = ordered("file", "offset");
@@ -130,13 +131,35 @@ public final class DiskLayoutParser {
             List<Node> bl = list(top.get("bootloader"), "bootloader");
             for (int i = 0; i < bl.size(); i++) bootloader.add(bootloaderWrite(bl.get(i), "bootloader[" + i + "]", table));
         }
-        DiskLayout layout = new DiskLayout(file, table, size, partitions, bootloader);
+        PushTarget push = top.containsKey("push") ? push(top.get("push"), byRole) : null;
+        DiskLayout layout = new DiskLayout(file, table, size, partitions, bootloader, push);
         if (size != null && layout.minimumDiskSize() > size) {
             throw error(top.get("size"), "size", PartitionTable.human(size) + " is too small for the partitions, which need "
                     + PartitionTable.human(layout.minimumDiskSize()) + " (1 MiB before the first, alignment, 1 MiB at the end). Use size: "
                     + (layout.minimumDiskSize() + PartitionTable.MIB - 1) / PartitionTable.MIB + "M or more.");
         }
         return layout;
+    }
+
+    /** {@code push: {partition: <role>, from: /dir, dir: /mnt/boot}}: what skiff:push sends where. */
+    private PushTarget push(Node node, Map<Partition.Role, Partition> byRole) {
+        Map<String, Node> f = fields(node, "push", PUSH);
+        Node roleNode = requiredNode(f, "partition", "push", node);
+        Partition.Role role = Partition.Role.valueOf(oneOf(roleNode, "push.partition", ROLES).toUpperCase(Locale.ROOT));
+        if (!byRole.containsKey(role)) {
+            throw error(roleNode, "push.partition", "the layout has no " + role.yamlName() + " partition; it has "
+                    + String.join(", ", byRole.keySet().stream().map(Partition.Role::yamlName).toList()) + ".");
+        }
+        String from = f.containsKey("from") ? scalar(f.get("from"), "push.from") : "/";
+        if (!from.startsWith("/") || from.contains("..")) {
+            throw error(f.get("from"), "push.from", "'" + from + "' must be an absolute directory inside the partition, such as / or /boot.");
+        }
+        Node dirNode = requiredNode(f, "dir", "push", node);
+        String dir = scalar(dirNode, "push.dir");
+        if (!dir.startsWith("/") || dir.contains("..") || dir.contains(" ") || dir.equals("/")) {
+            throw error(dirNode, "push.dir", "'" + dir + "' must be the absolute directory where the device mounts it, such as /mnt/boot.");
+        }
+        return new PushTarget(role, from, dir, line(node));
     }
 
     private Partition partition(Node node, String path, DiskLayout.Table table) {

@@ -260,6 +260,25 @@ abstract class AbstractSkiffMojo extends AbstractMojo {
         return (p.isAbsolute() ? p : basedir().resolve(p)).normalize();
     }
 
+    /** The disk layout of {@code chain}: the last layer with a layout.yaml, found through the catalog. */
+    protected dev.skiff.install.DiskLayout diskLayout(LayerCatalog catalog, List<String> chain) {
+        List<Path> dirs = new java.util.ArrayList<>();
+        List<String> missing = new java.util.ArrayList<>();
+        for (String name : chain) {
+            dev.skiff.layer.Layer l = catalog.find(LayerName.parse(name, "the image's layer chain"));
+            if (l == null) missing.add(name);
+            else dirs.add(l.dir());
+        }
+        try {
+            return dev.skiff.install.DiskLayouts.forChain(dirs);
+        } catch (SkiffException e) {
+            if (missing.isEmpty() || dirs.stream().anyMatch(d -> Files.isRegularFile(d.resolve(dev.skiff.install.DiskLayouts.FILE_NAME)))) throw e;
+            throw new SkiffException(e.getMessage() + " The image's chain also names layers this project does not have: "
+                    + String.join(", ", missing) + "; add their layer library with -Dskiff.layerArchives or"
+                    + " -Dskiff.extraRoots.");
+        }
+    }
+
     /**
      * {@code -Dskiff.confg} would otherwise be ignored without a word; the known names come from
      * this plugin's own descriptor so the list never goes stale.

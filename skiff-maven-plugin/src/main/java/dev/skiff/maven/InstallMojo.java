@@ -99,7 +99,7 @@ public class InstallMojo extends AbstractSkiffMojo {
         try (ImageSource src = source(catalog, scratch)) {
             getLog().info("Image: " + src.dir() + " (board " + src.board() + ", chain " + String.join(",", src.chain())
                     + ", " + src.files().size() + " files)");
-            DiskLayout layout = layout(catalog, src.chain());
+            DiskLayout layout = diskLayout(catalog, src.chain());
             getLog().info("Disk layout: " + layout.file());
             Tools tools = Tools.system();
             InstallResult r;
@@ -136,24 +136,6 @@ public class InstallMojo extends AbstractSkiffMojo {
             chain = ChainExpansion.expand(chain(), chainSource(), catalog).names().stream().map(LayerName::toString).toList();
         }
         return ImageSource.fromDirectory(ws.resolve("images"), chain);
-    }
-
-    private DiskLayout layout(LayerCatalog catalog, List<String> chain) {
-        List<Path> dirs = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
-        for (String name : chain) {
-            Layer l = catalog.find(LayerName.parse(name, "the image's layer chain"));
-            if (l == null) missing.add(name);
-            else dirs.add(l.dir());
-        }
-        try {
-            return DiskLayouts.forChain(dirs);
-        } catch (SkiffException e) {
-            if (missing.isEmpty() || dirs.stream().anyMatch(d -> Files.isRegularFile(d.resolve(DiskLayouts.FILE_NAME)))) throw e;
-            throw new SkiffException(e.getMessage() + " The image's chain also names layers this project does not have: "
-                    + String.join(", ", missing) + "; add their layer library with -Dskiff.layerArchives or"
-                    + " -Dskiff.extraRoots.");
-        }
     }
 
     private Path scratchDir() {

@@ -84,7 +84,8 @@ public class PackageMojo extends AbstractSkiffMojo {
         ImageMetadata meta = new ImageMetadata(
                 eff.chain().names().stream().map(LayerName::toString).toList(),
                 eff.chain().requested().stream().map(LayerName::toString).toList(),
-                req.workspace(), null,
+                // The board is the first layer the user named: the expanded chain starts with its dependencies.
+                req.workspace(), eff.chain().requested().get(0).toString(),
                 new ImageVersions(project.getVersion(), plugin.getVersion(), tree.version(), req.version().gitDescribe()),
                 null, "skiff-maven-plugin " + plugin.getVersion());
         BundleResult bundle = ImageBundle.write(images, meta, epoch, target.resolve(base + ".tar"));

@@ -47,10 +47,10 @@ public class PushMojo extends AbstractSkiffMojo {
     private String image;
 
     /**
-     * The boot partition's directory on the device. The default fits SkiffOS boards that mount
-     * the boot partition at /mnt/boot; board layouts will set it.
+     * The directory on the device that holds the boot set. Default: the {@code push.dir} of the
+     * image's disk layout, else /mnt/boot.
      */
-    @Parameter(property = "skiff.remoteBootDir", defaultValue = "/mnt/boot")
+    @Parameter(property = "skiff.remoteBootDir")
     private String remoteBootDir;
 
     /** The private key to authenticate with, instead of ~/.ssh/id_ed25519, id_ecdsa and id_rsa. */
@@ -68,6 +68,8 @@ public class PushMojo extends AbstractSkiffMojo {
     /** Skip this goal. */
     @Parameter(property = "skiff.push.skip", defaultValue = "false")
     private boolean skip;
+
+    static final String DEFAULT_BOOT_DIR = "/mnt/boot";
 
     @Component
     private RepositorySystem repositorySystem;
@@ -92,25 +94,55 @@ public class PushMojo extends AbstractSkiffMojo {
                 getLog().info(message);
             }
         };
+        dev.skiff.layer.LayerCatalog catalog = catalog();
         if (rollback) {
+            String dir = remoteBootDir != null ? remoteBootDir : pushDir(layoutOrNull(catalog, chainNames()));
             try (DeviceConnection device = DeviceConnection.open(address, hostKeys, identities, getLog()::warn)) {
-                PushResult r = new BootSetPush(device, remoteBootDir, progress).rollback();
+                PushResult r = new BootSetPush(device, dir, progress).rollback();
                 getLog().info(r.summary());
                 getLog().info("Reboot the device to boot the restored set.");
             }
             return;
         }
         try (ImageSource source = imageSource()) {
-            List<PushFile> files = PushFile.allOf(source);
+            dev.skiff.install.DiskLayout layout = layoutOrNull(catalog, source.chain());
+            List<PushFile> files;
+            if (layout != null && layout.push() != null) {
+                files = new java.util.ArrayList<>();
+                for (dev.skiff.install.BootSet.Entry e : dev.skiff.install.BootSet.resolve(layout, source)) {
+                    files.add(new PushFile(e.path(), e.source(), e.image().size(), e.image().sha256(),
+                            (e.image().modeBits() & 0111) != 0));
+                }
+            } else {
+                getLog().warn("No disk layout with a push: block for chain " + String.join(",", source.chain())
+                        + ": pushing every image file except the disk image.");
+                files = PushFile.allOf(source);
+            }
+            String dir = remoteBootDir != null ? remoteBootDir : pushDir(layout);
             getLog().info("Pushing " + files.size() + " image files from " + (image == null ? source.dir() : image)
-                    + " to " + address + ":" + remoteBootDir);
+                    + " to " + address + ":" + dir);
             try (DeviceConnection device = DeviceConnection.open(address, hostKeys, identities, getLog()::warn)) {
-                PushResult r = new BootSetPush(device, remoteBootDir, progress).push(files);
+                PushResult r = new BootSetPush(device, dir, progress).push(files);
                 getLog().info(r.summary());
                 if (r.action() == PushResult.Action.SWITCHED) {
                     getLog().info("Reboot the device to boot the new set; -Dskiff.rollback restores the previous one.");
                 }
             }
+        }
+    }
+
+    /** The layout's push directory, else SkiffOS's usual boot mount. */
+    private static String pushDir(dev.skiff.install.DiskLayout layout) {
+        return layout != null && layout.push() != null ? layout.push().dir() : DEFAULT_BOOT_DIR;
+    }
+
+    private dev.skiff.install.DiskLayout layoutOrNull(dev.skiff.layer.LayerCatalog catalog, List<String> chain) {
+        if (chain.isEmpty()) return null;
+        try {
+            return diskLayout(catalog, chain);
+        } catch (SkiffException noLayout) {
+            getLog().debug(noLayout.getMessage());
+            return null;
         }
     }
 
