@@ -26,7 +26,8 @@ public final class MergeBenchmark {
         if (!Files.isDirectory(stock)) throw new IllegalStateException("no stock layers at " + stock);
         List<String> chains = args.length > 0 ? Arrays.asList(args) : List.of(
                 "virt/qemu,skiff/core",
-                "virt/qemu,apps/runc,apps/containerd,apps/docker,skiff/core,base/post".replace(",base/post", ""));
+                // Six requested layers; expands to ten plus the two base layers.
+                "intel/desktop,apps/crun,apps/podman,skiff/core,core/debian,skiff/moduleimg");
         Path tmp = Files.createTempDirectory("skiff-bench");
         System.out.printf("Merge benchmark over %s%n", stock);
         System.out.printf("%-60s %8s %10s %10s %10s%n", "chain", "sources", "first ms", "median ms", "p90 ms");
