@@ -75,6 +75,16 @@ public final class LayerArchive {
         }
     }
 
+    /** Whether {@code jar} carries layers under {@value #PREFIX} (a layer pack), without extracting it. */
+    public static boolean isLayerLibrary(Path jar) {
+        if (!Files.isRegularFile(jar) || !jar.getFileName().toString().endsWith(".jar")) return false;
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            return zip.stream().anyMatch(e -> e.getName().startsWith(PREFIX) && e.getName().length() > PREFIX.length());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static int unpack(Path jarOrDir, Path tmp) throws IOException {
         int count = 0;
         try (ZipFile zip = new ZipFile(jarOrDir.toFile())) {

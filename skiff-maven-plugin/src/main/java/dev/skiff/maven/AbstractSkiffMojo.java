@@ -206,6 +206,15 @@ abstract class AbstractSkiffMojo extends AbstractMojo {
                 roots.add(new LayerRoot("layer archive " + f.getName(), LayerArchive.extract(absolute(f), cache)));
             }
         }
+        // Layer packs: jars with skiff/layers/ declared as dependencies of this plugin in the POM,
+        // searched after the project's roots and before the stock library.
+        for (Artifact a : plugin.getArtifacts()) {
+            if (a.getFile() == null || "dev.skiff:skiff-layers".equals(a.getGroupId() + ":" + a.getArtifactId())) continue;
+            if (LayerArchive.isLayerLibrary(a.getFile().toPath())) {
+                roots.add(new LayerRoot("layer pack " + a.getGroupId() + ":" + a.getArtifactId() + ":" + a.getVersion(),
+                        LayerArchive.extract(a.getFile().toPath(), cache)));
+            }
+        }
         Artifact stock = plugin.getArtifactMap().get("dev.skiff:skiff-layers");
         if (stock == null || stock.getFile() == null) {
             throw new SkiffException("the stock layer library dev.skiff:skiff-layers:" + plugin.getVersion()
