@@ -52,11 +52,12 @@ public class CleanMojo extends AbstractSkiffMojo {
         try (WorkspaceLock lock = WorkspaceLock.acquire(ws, "skiff:clean")) {
             try (Stream<Path> s = Files.walk(ws)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    if (!p.equals(ws.resolve(WorkspaceLock.FILE))) Files.deleteIfExists(p);
+                    // The lock file and the directory holding it go last, after the lock is released.
+                    if (!p.equals(ws.resolve(WorkspaceLock.FILE)) && !p.equals(ws)) Files.deleteIfExists(p);
                 }
             }
         } catch (IOException e) {
-            throw new SkiffException("cannot delete workspace " + ws + ": " + e.getMessage(), e);
+            throw new SkiffException("cannot delete workspace " + ws + ": " + e, e);
         }
         try {
             Files.deleteIfExists(ws.resolve(WorkspaceLock.FILE));
