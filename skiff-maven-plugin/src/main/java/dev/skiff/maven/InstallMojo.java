@@ -6,26 +6,15 @@ import dev.skiff.install.BlockDevice;
 import dev.skiff.install.DeviceInstall;
 import dev.skiff.install.DiskLayout;
 import dev.skiff.install.DiskLayoutParser;
-import dev.skiff.install.DiskLayouts;
 import dev.skiff.install.ImageFileInstall;
 import dev.skiff.install.InstallResult;
 import dev.skiff.install.Tools;
-import dev.skiff.layer.ChainExpansion;
-import dev.skiff.layer.Layer;
 import dev.skiff.layer.LayerCatalog;
-import dev.skiff.layer.LayerName;
 import java.io.Console;
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.eclipse.aether.RepositorySystem;
 
 /**
  * Writes an image to an SD card or disk ({@code -Dskiff.device=/dev/sdX}) or to a disk image
@@ -43,11 +32,7 @@ import org.eclipse.aether.RepositorySystem;
  * mode). Writing an image file needs no root.
  */
 @Mojo(name = "install", requiresProject = false, threadSafe = true)
-public class InstallMojo extends AbstractSkiffMojo {
-    /** The image: a bundle file or {@code groupId:artifactId:version[:classifier]}; default the workspace's images. */
-    @Parameter(property = "skiff.image")
-    private String image;
-
+public class InstallMojo extends AbstractImageMojo {
     /** The whole disk to write, e.g. {@code /dev/sdb} or {@code /dev/mmcblk0}. */
     @Parameter(property = "skiff.device")
     private File device;
@@ -72,9 +57,6 @@ public class InstallMojo extends AbstractSkiffMojo {
     @Parameter(property = "skiff.install.skip", defaultValue = "false")
     private boolean skip;
 
-    @Component
-    private RepositorySystem repositorySystem;
-
     @Override
     protected boolean skipped() {
         return skip;
@@ -96,7 +78,7 @@ public class InstallMojo extends AbstractSkiffMojo {
         }
         LayerCatalog catalog = catalog();
         Path scratch = scratchDir();
-        try (ImageSource src = source(catalog, scratch)) {
+        try (ImageSource src = imageSource(catalog)) {
             getLog().info("Image: " + src.dir() + " (board " + src.board() + ", chain " + String.join(",", src.chain())
                     + ", " + src.files().size() + " files)");
             DiskLayout layout = diskLayout(catalog, src.chain());
@@ -115,32 +97,6 @@ public class InstallMojo extends AbstractSkiffMojo {
             for (String w : r.warnings()) getLog().warn(w);
             getLog().info(r.summary());
         }
-    }
-
-    private ImageSource source(LayerCatalog catalog, Path scratch) {
-        Path bundle = ImageReference.resolve(image, basedir(), repositorySystem, session, project);
-        if (bundle != null) {
-            getLog().info("Extracting and verifying " + bundle);
-            return ImageSource.fromBundle(bundle, scratch);
-        }
-        Path ws = workspaceDir(workspaceId());
-        Path built = ws.resolve("skiff/skiff_config");
-        List<String> chain;
-        if (Files.isRegularFile(built)) {
-            try {
-                chain = Arrays.stream(Files.readString(built).trim().split("[,\\s]+")).filter(s -> !s.isEmpty()).toList();
-            } catch (IOException e) {
-                throw new SkiffException("cannot read " + built + ": " + e.getMessage(), e);
-            }
-        } else {
-            chain = ChainExpansion.expand(chain(), chainSource(), catalog).names().stream().map(LayerName::toString).toList();
-        }
-        return ImageSource.fromDirectory(ws.resolve("images"), chain);
-    }
-
-    private Path scratchDir() {
-        if (project != null && project.getFile() != null) return basedir().resolve("target/skiff-scratch");
-        return home.toPath().resolve("scratch");
     }
 
     private boolean confirm(String question) {

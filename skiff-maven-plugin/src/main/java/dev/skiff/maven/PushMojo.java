@@ -2,8 +2,6 @@ package dev.skiff.maven;
 
 import dev.skiff.SkiffException;
 import dev.skiff.image.ImageSource;
-import dev.skiff.layer.ChainExpansion;
-import dev.skiff.layer.LayerName;
 import dev.skiff.ota.BootSetPush;
 import dev.skiff.ota.ClientIdentities;
 import dev.skiff.ota.DeviceAddress;
@@ -13,15 +11,10 @@ import dev.skiff.ota.PushFile;
 import dev.skiff.ota.PushProgress;
 import dev.skiff.ota.PushResult;
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.eclipse.aether.RepositorySystem;
 
 /**
  * Upgrades a running device over SSH: sends only the files whose SHA-256 differs from the
@@ -34,17 +27,10 @@ import org.eclipse.aether.RepositorySystem;
  * {@code id_rsa}. Today every image file except the disk image is pushed.
  */
 @Mojo(name = "push", requiresProject = false, threadSafe = true)
-public class PushMojo extends AbstractSkiffMojo {
+public class PushMojo extends AbstractImageMojo {
     /** The device: {@code [user@]host[:port]}; the user defaults to root. Required. */
     @Parameter(property = "skiff.host")
     private String host;
-
-    /**
-     * The image: empty for the workspace's {@code images/}, else a bundle file or
-     * {@code groupId:artifactId:version[:classifier]}.
-     */
-    @Parameter(property = "skiff.image")
-    private String image;
 
     /**
      * The directory on the device that holds the boot set. Default: the {@code push.dir} of the
@@ -71,9 +57,6 @@ public class PushMojo extends AbstractSkiffMojo {
 
     static final String DEFAULT_BOOT_DIR = "/mnt/boot";
 
-    @Component
-    private RepositorySystem repositorySystem;
-
     @Override
     protected boolean skipped() {
         return skip;
@@ -96,7 +79,7 @@ public class PushMojo extends AbstractSkiffMojo {
         };
         dev.skiff.layer.LayerCatalog catalog = catalog();
         if (rollback) {
-            String dir = remoteBootDir != null ? remoteBootDir : pushDir(layoutOrNull(catalog, chainNames()));
+            String dir = remoteBootDir != null ? remoteBootDir : pushDir(layoutOrNull(catalog, workspaceChain(catalog)));
             try (DeviceConnection device = DeviceConnection.open(address, hostKeys, identities, getLog()::warn)) {
                 PushResult r = new BootSetPush(device, dir, progress).rollback();
                 getLog().info(r.summary());
@@ -104,7 +87,7 @@ public class PushMojo extends AbstractSkiffMojo {
             }
             return;
         }
-        try (ImageSource source = imageSource()) {
+        try (ImageSource source = imageSource(catalog)) {
             dev.skiff.install.DiskLayout layout = layoutOrNull(catalog, source.chain());
             List<PushFile> files;
             if (layout != null && layout.push() != null) {
@@ -144,32 +127,5 @@ public class PushMojo extends AbstractSkiffMojo {
             getLog().debug(noLayout.getMessage());
             return null;
         }
-    }
-
-    private ImageSource imageSource() {
-        String spec = image == null || image.isBlank() ? null : image;
-        // Same scratch place as skiff:install: beside the POM if there is one, else in ~/.skiff.
-        Path scratchDir = project != null && project.getFile() != null ? basedir().resolve("target/skiff-scratch")
-                : home.toPath().resolve("scratch");
-        return spec == null ? ImageSource.fromDirectory(workspaceDir(workspaceId()).resolve("images"), chainNames())
-                : ImageSource.fromBundle(ImageReference.resolve(spec, basedir(), repositorySystem, session, project), scratchDir);
-    }
-
-    /**
-     * The workspace's chain as built ({@code skiff/skiff_config}), else the requested one, else
-     * none: push itself does not need it (it will select the layout's boot files).
-     */
-    private List<String> chainNames() {
-        Path built = workspaceDir(workspaceId()).resolve("skiff/skiff_config");
-        try {
-            if (Files.isRegularFile(built)) {
-                return Arrays.stream(Files.readString(built).trim().split("[,\\s]+")).filter(n -> !n.isEmpty()).toList();
-            }
-        } catch (IOException e) {
-            throw new SkiffException("cannot read " + built + ": " + e.getMessage(), e);
-        }
-        String c = chain();
-        if (c == null || c.isBlank()) return List.of();
-        return ChainExpansion.parse(c, chainSource()).stream().map(LayerName::toString).toList();
     }
 }

@@ -5,27 +5,18 @@ import dev.skiff.image.BundleCheck;
 import dev.skiff.image.FileCheck;
 import dev.skiff.image.ImageBundle;
 import java.nio.file.Path;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.eclipse.aether.RepositorySystem;
 
 /**
  * Checks an image bundle against its own manifest: every file's size and SHA-256, nothing missing,
  * nothing extra. The bundle is a file or Maven coordinates, resolved like any artifact.
  */
 @Mojo(name = "verify", requiresProject = false, threadSafe = true)
-public class VerifyMojo extends AbstractSkiffMojo {
-    /** The bundle: a file, or {@code groupId:artifactId:version[:classifier]}. */
-    @Parameter(property = "skiff.image")
-    private String image;
-
+public class VerifyMojo extends AbstractImageMojo {
     /** Skip this goal. */
     @Parameter(property = "skiff.verify.skip", defaultValue = "false")
     private boolean skip;
-
-    @Component
-    private RepositorySystem repositorySystem;
 
     @Override
     protected boolean skipped() {

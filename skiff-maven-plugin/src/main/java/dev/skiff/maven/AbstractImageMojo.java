@@ -1,0 +1,62 @@
+package dev.skiff.maven;
+
+import dev.skiff.SkiffException;
+import dev.skiff.image.ImageSource;
+import dev.skiff.layer.ChainExpansion;
+import dev.skiff.layer.LayerCatalog;
+import dev.skiff.layer.LayerName;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.eclipse.aether.RepositorySystem;
+
+/** The goals that take an image: the workspace's {@code images/}, a bundle file, or coordinates. */
+abstract class AbstractImageMojo extends AbstractSkiffMojo {
+    /**
+     * The image: empty for the workspace's {@code images/}, else a bundle file or
+     * {@code groupId:artifactId:version[:classifier]} resolved from the repositories.
+     */
+    @Parameter(property = "skiff.image")
+    protected String image;
+
+    @Component
+    protected RepositorySystem repositorySystem;
+
+    /**
+     * The image to use. A bundle is extracted into scratch space and checked against its
+     * manifest on the way, so a damaged one is refused before anything is written anywhere.
+     */
+    protected ImageSource imageSource(LayerCatalog catalog) {
+        Path bundle = ImageReference.resolve(image, basedir(), repositorySystem, session, project);
+        if (bundle != null) {
+            getLog().info("Extracting and verifying " + bundle);
+            return ImageSource.fromBundle(bundle, scratchDir());
+        }
+        return ImageSource.fromDirectory(workspaceDir(workspaceId()).resolve("images"), workspaceChain(catalog));
+    }
+
+    /** The workspace's chain as built ({@code skiff/skiff_config}), else the configured one expanded, else none. */
+    protected List<String> workspaceChain(LayerCatalog catalog) {
+        Path built = workspaceDir(workspaceId()).resolve("skiff/skiff_config");
+        if (Files.isRegularFile(built)) {
+            try {
+                return Arrays.stream(Files.readString(built).trim().split("[,\\s]+")).filter(s -> !s.isEmpty()).toList();
+            } catch (IOException e) {
+                throw new SkiffException("cannot read " + built + ": " + e.getMessage(), e);
+            }
+        }
+        String c = chain();
+        if (c == null || c.isBlank()) return List.of();
+        return ChainExpansion.expand(c, chainSource(), catalog).names().stream().map(LayerName::toString).toList();
+    }
+
+    /** Scratch space for extracted bundles: beside the POM if there is one, else in ~/.skiff. */
+    protected Path scratchDir() {
+        if (project != null && project.getFile() != null) return basedir().resolve("target/skiff-scratch");
+        return home.toPath().resolve("scratch");
+    }
+}
