@@ -55,6 +55,28 @@ public final class WorkspaceLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes a workspace under its lock, so a build running in it is never pulled out from under
+     * it. The lock file and the directory go last, once the lock is released.
+     */
+    public static void deleteWorkspace(Path workspaceDir) {
+        try (WorkspaceLock lock = acquire(workspaceDir, "skiff:clean")) {
+            try (java.util.stream.Stream<Path> s = Files.walk(workspaceDir)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    if (!p.equals(workspaceDir.resolve(FILE)) && !p.equals(workspaceDir)) Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new SkiffException("cannot delete workspace " + workspaceDir + ": " + e, e);
+        }
+        try {
+            Files.deleteIfExists(workspaceDir.resolve(FILE));
+            Files.deleteIfExists(workspaceDir);
+        } catch (IOException e) {
+            throw new SkiffException("cannot delete workspace " + workspaceDir + ": " + e, e);
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -2,11 +2,8 @@ package dev.skiff.maven;
 
 import dev.skiff.SkiffException;
 import dev.skiff.buildroot.WorkspaceLock;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -49,22 +46,7 @@ public class CleanMojo extends AbstractSkiffMojo {
                 return;
             }
         }
-        try (WorkspaceLock lock = WorkspaceLock.acquire(ws, "skiff:clean")) {
-            try (Stream<Path> s = Files.walk(ws)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    // The lock file and the directory holding it go last, after the lock is released.
-                    if (!p.equals(ws.resolve(WorkspaceLock.FILE)) && !p.equals(ws)) Files.deleteIfExists(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new SkiffException("cannot delete workspace " + ws + ": " + e, e);
-        }
-        try {
-            Files.deleteIfExists(ws.resolve(WorkspaceLock.FILE));
-            Files.deleteIfExists(ws);
-        } catch (IOException e) {
-            throw new SkiffException("cannot delete workspace " + ws + ": " + e.getMessage(), e);
-        }
+        WorkspaceLock.deleteWorkspace(ws);
         getLog().info("Deleted workspace " + id + " (" + ws + ").");
     }
 }

@@ -45,4 +45,17 @@ class WorkspaceLockTest {
             assertTrue(l != null, "released when the holder died");
         }
     }
+
+    @Test
+    void deletingAWorkspaceWaitsForNoOneAndRemovesEverything() throws Exception {
+        Path w = ws.resolve("ws");
+        Files.createDirectories(w.resolve("build/busybox"));
+        Files.writeString(w.resolve("build/busybox/.stamp_built"), "");
+        try (WorkspaceLock busy = WorkspaceLock.acquire(w, "skiff:compile")) {
+            assertThrows(SkiffException.class, () -> WorkspaceLock.deleteWorkspace(w), "a running build keeps its workspace");
+        }
+        assertTrue(Files.exists(w.resolve("build/busybox/.stamp_built")));
+        WorkspaceLock.deleteWorkspace(w);
+        assertTrue(!Files.exists(w));
+    }
 }
