@@ -34,6 +34,14 @@ public record ImageSource(Path dir, List<ImageFile> files, List<String> chain, S
 
     /** A workspace's {@code images/}, with checksums computed now. */
     public static ImageSource fromDirectory(Path imagesDir, List<String> chain) {
+        return fromDirectory(imagesDir, chain, null);
+    }
+
+    /**
+     * @param board the first layer the user named; null means the first of {@code chain}, which
+     *     after expansion may be a dependency (skiff/moduleimg before pi/4)
+     */
+    public static ImageSource fromDirectory(Path imagesDir, List<String> chain, String board) {
         if (!Files.isDirectory(imagesDir)) {
             throw new SkiffException("no images at " + imagesDir + ": build the workspace first (mvn package or skiff:compile).");
         }
@@ -47,7 +55,7 @@ public record ImageSource(Path dir, List<ImageFile> files, List<String> chain, S
             throw new SkiffException("cannot read images in " + imagesDir + ": " + e.getMessage(), e);
         }
         Path disk = DiskImage.find(imagesDir);
-        return new ImageSource(imagesDir, files, chain, chain.isEmpty() ? null : chain.get(0),
+        return new ImageSource(imagesDir, files, chain, board != null ? board : chain.isEmpty() ? null : chain.get(0),
                 disk == null ? null : imagesDir.relativize(disk).toString(), false);
     }
 

@@ -36,7 +36,9 @@ abstract class AbstractImageMojo extends AbstractSkiffMojo {
             getLog().info("Extracting and verifying " + bundle);
             return ImageSource.fromBundle(bundle, scratchDir());
         }
-        return ImageSource.fromDirectory(workspaceDir(workspaceId()).resolve("images"), workspaceChain(catalog));
+        String c = chain();
+        String board = c == null || c.isBlank() ? null : ChainExpansion.parse(c, chainSource()).get(0).toString();
+        return ImageSource.fromDirectory(workspaceDir(workspaceId()).resolve("images"), workspaceChain(catalog), board);
     }
 
     /** The workspace's chain as built ({@code skiff/skiff_config}), else the configured one expanded, else none. */
