@@ -2,61 +2,46 @@ package dev.skiff.core;
 
 import dev.skiff.NearestNames;
 import dev.skiff.SkiffException;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.skiff.YamlReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads a skiff-core YAML file strictly, from snakeyaml's node tree so every error can name the
  * line: an unknown field (with the nearest valid one), a wrong type, a malformed mount, a user
  * of a container that does not exist. skiff-core itself would only fail on the device.
  */
-public final class CoreConfigParser {
-    static final Set<String> TOP = Set.of("containers", "users", "images");
-    static final Set<String> CONTAINER = Set.of("image", "mounts", "privileged", "hostNetwork", "network", "hostPID",
+public final class CoreConfigParser extends YamlReader {
+    static final Set<String> TOP = sorted("containers", "users", "images");
+    static final Set<String> CONTAINER = sorted("image", "mounts", "privileged", "hostNetwork", "network", "hostPID",
             "hostIPC", "restartPolicy", "capAdd", "securityOpt", "env", "workingDirectory", "startAfterCreate",
             "disableInit");
-    static final Set<String> USER = Set.of("container", "containerUser", "shell", "containerShell",
+    static final Set<String> USER = sorted("container", "containerUser", "shell", "containerShell",
             "createContainerUser", "auth");
-    static final Set<String> AUTH = Set.of("copyRootKeys", "authorizedKeys");
-    static final Set<String> IMAGE = Set.of("pull", "build");
-    static final Set<String> PULL = Set.of("policy", "registry");
-    static final Set<String> BUILD = Set.of("source", "dockerfile");
-    static final Set<String> RESTART = Set.of("no", "always", "on-failure", "unless-stopped");
-    static final Set<String> NETWORK = Set.of("host", "bridge", "none");
-    static final Set<String> POLICY = Set.of("always", "ifNotExists", "never", "ifBuildFails");
+    static final Set<String> AUTH = sorted("copyRootKeys", "authorizedKeys");
+    static final Set<String> IMAGE = sorted("pull", "build");
+    static final Set<String> PULL = sorted("policy", "registry");
+    static final Set<String> BUILD = sorted("source", "dockerfile");
+    static final Set<String> RESTART = sorted("no", "always", "on-failure", "unless-stopped");
+    static final Set<String> NETWORK = sorted("host", "bridge", "none");
+    static final Set<String> POLICY = sorted("always", "ifNotExists", "never", "ifBuildFails");
 
-    private final Path file;
+    /** Errors list the valid values alphabetically. */
+    private static Set<String> sorted(String... names) {
+        return java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(List.of(names)));
+    }
 
     private CoreConfigParser(Path file) {
-        this.file = file;
+        super(file);
     }
 
     public static CoreConfig parse(Path file) {
-        Node root;
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            root = new Yaml(new LoaderOptions()).compose(r);
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw new SkiffException(file + ":" + line + ": invalid YAML: " + e.getProblem());
-        } catch (IOException e) {
-            throw new SkiffException("cannot read skiff-core config " + file + ": " + e.getMessage(), e);
-        }
+        Node root = compose(file, "skiff-core config");
         return new CoreConfigParser(file).config(root);
     }
 
@@ -182,90 +167,5 @@ public final class CoreConfigParser {
             throw error(f.get("pull"), path + ".pull.policy", "ifBuildFails needs a build section to fall back from.");
         }
         return new CoreImage(ref, policy, registry, source, dockerfile);
-    }
-
-    // --- node access with line numbers -------------------------------------------------------
-
-    private Map<String, Node> fields(Node node, String path, Set<String> allowed) {
-        Map<String, Node> out = entries(node, path);
-        for (Map.Entry<String, Node> e : out.entrySet()) {
-            if (!allowed.contains(e.getKey())) {
-                throw error(e.getValue(), path + "." + e.getKey(), "unknown field '" + e.getKey() + "'."
-                        + NearestNames.hint(e.getKey(), allowed) + " Valid fields: "
-                        + String.join(", ", allowed.stream().sorted().toList()) + ".");
-            }
-        }
-        return out;
-    }
-
-    private Map<String, Node> entries(Node node, String path) {
-        if (!(node instanceof MappingNode m)) {
-            throw error(node, path, "expected a mapping (key: value lines), found " + kind(node) + ".");
-        }
-        Map<String, Node> out = new LinkedHashMap<>();
-        for (NodeTuple t : m.getValue()) {
-            String key = scalar(t.getKeyNode(), path);
-            if (out.containsKey(key)) throw error(t.getKeyNode(), path + "." + key, "is defined twice.");
-            out.put(key, t.getValueNode());
-        }
-        return out;
-    }
-
-    private List<Node> list(Node node, String path) {
-        if (!(node instanceof SequenceNode s)) {
-            throw error(node, path, "expected a list (lines starting with '- '), found " + kind(node) + ".");
-        }
-        return s.getValue();
-    }
-
-    private String scalar(Node node, String path) {
-        if (!(node instanceof ScalarNode s)) throw error(node, path, "expected a single value, found " + kind(node) + ".");
-        return s.getValue();
-    }
-
-    private String required(Map<String, Node> f, String key, String path, Node parent) {
-        if (!f.containsKey(key)) throw error(parent, path, "is missing the required field '" + key + "'.");
-        String v = scalar(f.get(key), path + "." + key);
-        if (v.isBlank()) throw error(f.get(key), path + "." + key, "must not be empty.");
-        return v;
-    }
-
-    private String optional(Map<String, Node> f, String key, String path) {
-        return f.containsKey(key) ? scalar(f.get(key), path + "." + key) : null;
-    }
-
-    private boolean bool(Map<String, Node> f, String key, String path) {
-        if (!f.containsKey(key)) return false;
-        String v = scalar(f.get(key), path + "." + key);
-        return switch (v) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw error(f.get(key), path + "." + key, "expected true or false, found '" + v + "'.");
-        };
-    }
-
-    private List<String> strings(Map<String, Node> f, String key, String path) {
-        if (!f.containsKey(key)) return List.of();
-        List<String> out = new ArrayList<>();
-        for (Node n : list(f.get(key), path + "." + key)) out.add(scalar(n, path + "." + key));
-        return out;
-    }
-
-    private String oneOf(Node node, String path, Set<String> allowed) {
-        String v = scalar(node, path);
-        if (!allowed.contains(v)) {
-            throw error(node, path, "'" + v + "' is not one of " + String.join(", ", allowed.stream().sorted().toList()) + "."
-                    + NearestNames.hint(v, allowed));
-        }
-        return v;
-    }
-
-    private static String kind(Node n) {
-        return n instanceof MappingNode ? "a mapping" : n instanceof SequenceNode ? "a list" : "a single value";
-    }
-
-    private SkiffException error(Node node, String field, String message) {
-        int line = node == null ? 0 : node.getStartMark().getLine() + 1;
-        return new SkiffException(file + ":" + line + ": " + field + ": " + message);
     }
 }

@@ -2,16 +2,12 @@ package dev.skiff.install;
 
 import dev.skiff.NearestNames;
 import dev.skiff.SkiffException;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
+import dev.skiff.YamlReader;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -19,14 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads a {@code layout.yaml} strictly (format: {@link DiskLayout}), from snakeyaml's node tree
@@ -34,7 +23,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * such as {@code 12XB}, an unknown role, file system or type, two partitions with one role, a
  * {@code rest} size that is not last, a FAT label that would not work, a path leaving its root.
  */
-public final class DiskLayoutParser {
+public final class DiskLayoutParser extends YamlReader {
     static final Set<String> TOP = ordered("table", "size", "partitions", "bootloader", "push");
     static final Set<String> PUSH = ordered("partition", "from", "dir");
     static final Set<String> PARTITION = ordered("label", "role", "filesystem", "size", "type", "contents");
@@ -59,10 +48,8 @@ public final class DiskLayoutParser {
     private static final Pattern VFAT_LABEL = Pattern.compile("[A-Z0-9_-]{1,11}");
     private static final Pattern EXT4_LABEL = Pattern.compile("[A-Za-z0-9_.-]{1,16}");
 
-    private final Path file;
-
     private DiskLayoutParser(Path file) {
-        this.file = file;
+        super(file);
     }
 
     private static Set<String> ordered(String... names) {
@@ -71,15 +58,7 @@ public final class DiskLayoutParser {
 
     /** Parses and checks {@code file}. */
     public static DiskLayout parse(Path file) {
-        Node root;
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            root = new Yaml(new LoaderOptions()).compose(r);
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw new SkiffException(file + ":" + line + ": invalid YAML: " + e.getProblem());
-        } catch (IOException e) {
-            throw new SkiffException("cannot read disk layout " + file + ": " + e.getMessage(), e);
-        }
+        Node root = compose(file, "disk layout");
         return new DiskLayoutParser(file).layout(root);
     }
 
@@ -90,7 +69,7 @@ public final class DiskLayoutParser {
         }
         Map<String, Node> top = fields(root, "layout", TOP);
         DiskLayout.Table table = DiskLayout.Table.valueOf(
-                oneOf(requiredNode(top, "table", "layout", root), "table", TABLES).toUpperCase(Locale.ROOT));
+                trimmedOneOf(requiredNode(top, "table", "layout", root), "table", TABLES).toUpperCase(Locale.ROOT));
         Long size = top.containsKey("size") ? wholeMib(top.get("size"), "size", false) : null;
 
         List<Node> partNodes = list(requiredNode(top, "partitions", "layout", root), "partitions");
@@ -145,7 +124,7 @@ public final class DiskLayoutParser {
     private PushTarget push(Node node, Map<Partition.Role, Partition> byRole) {
         Map<String, Node> f = fields(node, "push", PUSH);
         Node roleNode = requiredNode(f, "partition", "push", node);
-        Partition.Role role = Partition.Role.valueOf(oneOf(roleNode, "push.partition", ROLES).toUpperCase(Locale.ROOT));
+        Partition.Role role = Partition.Role.valueOf(trimmedOneOf(roleNode, "push.partition", ROLES).toUpperCase(Locale.ROOT));
         if (!byRole.containsKey(role)) {
             throw error(roleNode, "push.partition", "the layout has no " + role.yamlName() + " partition; it has "
                     + String.join(", ", byRole.keySet().stream().map(Partition.Role::yamlName).toList()) + ".");
@@ -165,9 +144,9 @@ public final class DiskLayoutParser {
     private Partition partition(Node node, String path, DiskLayout.Table table) {
         Map<String, Node> f = fields(node, path, PARTITION);
         String label = scalar(requiredNode(f, "label", path, node), path + ".label");
-        Partition.Role role = Partition.Role.valueOf(oneOf(requiredNode(f, "role", path, node), path + ".role", ROLES).toUpperCase(Locale.ROOT));
+        Partition.Role role = Partition.Role.valueOf(trimmedOneOf(requiredNode(f, "role", path, node), path + ".role", ROLES).toUpperCase(Locale.ROOT));
         Partition.Filesystem fs = Partition.Filesystem.valueOf(
-                oneOf(requiredNode(f, "filesystem", path, node), path + ".filesystem", FILESYSTEMS).toUpperCase(Locale.ROOT));
+                trimmedOneOf(requiredNode(f, "filesystem", path, node), path + ".filesystem", FILESYSTEMS).toUpperCase(Locale.ROOT));
         checkLabel(f.get("label"), path + ".label", label, fs);
         Node sizeNode = requiredNode(f, "size", path, node);
         Long size = wholeMib(sizeNode, path + ".size", true);
@@ -334,71 +313,8 @@ public final class DiskLayoutParser {
         return bytes;
     }
 
-    // --- node access with line numbers (as in CoreConfigParser) -------------------------------
-
-    private Map<String, Node> fields(Node node, String path, Set<String> allowed) {
-        if (!(node instanceof MappingNode m)) {
-            throw error(node, path, "expected a mapping (key: value lines), found " + kind(node) + ".");
-        }
-        Map<String, Node> out = new LinkedHashMap<>();
-        for (NodeTuple t : m.getValue()) {
-            String key = scalar(t.getKeyNode(), path);
-            if (!allowed.contains(key)) {
-                throw error(t.getKeyNode(), path + "." + key, "unknown field '" + key + "'."
-                        + NearestNames.hint(key, allowed) + " Valid fields: " + String.join(", ", allowed) + ".");
-            }
-            if (out.containsKey(key)) throw error(t.getKeyNode(), path + "." + key, "is defined twice.");
-            out.put(key, t.getValueNode());
-        }
-        return out;
-    }
-
-    private Node requiredNode(Map<String, Node> f, String key, String path, Node parent) {
-        Node n = f.get(key);
-        if (n == null) throw error(parent, path, "is missing the required field '" + key + "'.");
-        return n;
-    }
-
-    private List<Node> list(Node node, String path) {
-        if (!(node instanceof SequenceNode s)) {
-            throw error(node, path, "expected a list (lines starting with '- '), found " + kind(node) + ".");
-        }
-        return s.getValue();
-    }
-
-    private String scalar(Node node, String path) {
-        if (!(node instanceof ScalarNode s)) throw error(node, path, "expected a single value, found " + kind(node) + ".");
-        return s.getValue();
-    }
-
-    private boolean bool(Map<String, Node> f, String key, String path) {
-        if (!f.containsKey(key)) return false;
-        String v = scalar(f.get(key), path + "." + key);
-        return switch (v) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw error(f.get(key), path + "." + key, "expected true or false, found '" + v + "'.");
-        };
-    }
-
-    private String oneOf(Node node, String path, Set<String> allowed) {
-        String v = scalar(node, path).trim();
-        if (!allowed.contains(v)) {
-            throw error(node, path, "'" + v + "' is not one of " + String.join(", ", allowed) + "."
-                    + NearestNames.hint(v, allowed));
-        }
-        return v;
-    }
-
-    private static String kind(Node n) {
-        return n instanceof MappingNode ? "a mapping" : n instanceof SequenceNode ? "a list" : "a single value";
-    }
-
-    private static int line(Node node) {
-        return node == null ? 0 : node.getStartMark().getLine() + 1;
-    }
-
-    private SkiffException error(Node node, String field, String message) {
-        return new SkiffException(file + ":" + line(node) + ": " + field + ": " + message);
+    /** Layout keywords are compared without surrounding blanks. */
+    private String trimmedOneOf(Node node, String path, Set<String> allowed) {
+        return oneOf(scalar(node, path).trim(), node, path, allowed);
     }
 }
