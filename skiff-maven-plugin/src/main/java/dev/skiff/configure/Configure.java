@@ -1,5 +1,6 @@
 package dev.skiff.configure;
 
+import dev.skiff.FileTree;
 import dev.skiff.SkiffException;
 import dev.skiff.buildroot.BuildrootMake;
 import dev.skiff.core.CoreConfigFiles;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +55,8 @@ public final class Configure {
             Path staging = ws.resolve("skiff.staging");
             Path previous = ws.resolve("skiff.previous");
             Path configBackup = ws.resolve(".config.skiff-previous");
-            deleteTree(staging);
-            deleteTree(previous);
+            FileTree.delete(staging);
+            FileTree.delete(previous);
             ConfigDirectory.write(eff, staging);
 
             String oldCflags = readIfExists(fin.resolve("cflags"));
@@ -86,7 +86,7 @@ public final class Configure {
             boolean stampsRemoved = cflagsChanged && removeGccStamps(ws);
             // Written last: its presence marks a complete, checked configuration.
             Files.writeString(fpFile, fingerprint + "\n", StandardCharsets.UTF_8);
-            deleteTree(previous);
+            FileTree.delete(previous);
             Files.deleteIfExists(configBackup);
             return new ConfigureResult(eff, fin, dotConfig, fingerprint, false, dropped, stampsRemoved);
         } catch (IOException e) {
@@ -118,7 +118,7 @@ public final class Configure {
 
     private static void rollback(Path fin, Path previous, Path dotConfig, Path configBackup) {
         try {
-            deleteTree(fin);
+            FileTree.delete(fin);
             if (Files.exists(previous)) Files.move(previous, fin, StandardCopyOption.ATOMIC_MOVE);
             if (Files.exists(configBackup)) Files.move(configBackup, dotConfig, StandardCopyOption.REPLACE_EXISTING);
             else Files.deleteIfExists(dotConfig);
@@ -154,12 +154,5 @@ public final class Configure {
 
     private static String readIfExists(Path p) throws IOException {
         return Files.isRegularFile(p) ? Files.readString(p, StandardCharsets.UTF_8) : null;
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.skiff.configure;
 
+import dev.skiff.Sha256;
 import dev.skiff.SkiffException;
 import dev.skiff.buildroot.BuildrootTree;
 import java.io.IOException;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -23,7 +23,7 @@ public final class Fingerprint {
     private Fingerprint() {}
 
     public static String of(EffectiveConfig eff, ConfigureRequest req, BuildrootTree tree) {
-        MessageDigest md = sha256();
+        MessageDigest md = Sha256.digest();
         field(md, "format", "skiff-fingerprint-1");
         field(md, "requested", req.chain());
         field(md, "chain", eff.chain().text());
@@ -95,11 +95,4 @@ public final class Fingerprint {
         md.update((byte) '\n');
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

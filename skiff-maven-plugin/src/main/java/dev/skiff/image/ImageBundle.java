@@ -1,5 +1,6 @@
 package dev.skiff.image;
 
+import dev.skiff.Sha256;
 import dev.skiff.SkiffException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -26,7 +27,6 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -218,7 +218,7 @@ public final class ImageBundle {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(bundle), BUFFER_SIZE);
                 TarArchiveInputStream tar = tarInput(in)) {
             byte[] buffer = new byte[BUFFER_SIZE];
-            MessageDigest sha256 = sha256();
+            MessageDigest sha256 = Sha256.digest();
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 String name = stripSlash(e.getName());
@@ -381,7 +381,7 @@ public final class ImageBundle {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(bundle), BUFFER_SIZE);
                 TarArchiveInputStream tar = tarInput(in)) {
             byte[] buffer = new byte[BUFFER_SIZE];
-            MessageDigest sha256 = sha256();
+            MessageDigest sha256 = Sha256.digest();
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 String name = stripSlash(e.getName());
@@ -716,13 +716,6 @@ public final class ImageBundle {
         return "symbolic link to " + target;
     }
 
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-    }
 
     static String hex(byte[] bytes) {
         return HexFormat.of().formatHex(bytes);

@@ -1,15 +1,13 @@
 package dev.skiff.image;
 
+import dev.skiff.FileTree;
+import dev.skiff.Sha256;
 import dev.skiff.SkiffException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -49,7 +47,7 @@ public record ImageSource(Path dir, List<ImageFile> files, List<String> chain, S
         try (Stream<Path> s = Files.walk(imagesDir)) {
             for (Path p : s.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList()) {
                 String rel = imagesDir.relativize(p).toString().replace('\\', '/');
-                files.add(new ImageFile(rel, Files.size(p), sha256(p), Files.isExecutable(p) ? "0755" : "0644"));
+                files.add(new ImageFile(rel, Files.size(p), Sha256.of(p), Files.isExecutable(p) ? "0755" : "0644"));
             }
         } catch (IOException e) {
             throw new SkiffException("cannot read images in " + imagesDir + ": " + e.getMessage(), e);
@@ -80,23 +78,6 @@ public record ImageSource(Path dir, List<ImageFile> files, List<String> chain, S
 
     @Override
     public void close() {
-        if (!temporary) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            // Leftover scratch files are harmless; the next run uses a new directory.
-        }
-    }
-
-    static String sha256(Path p) throws IOException {
-        try (InputStream in = Files.newInputStream(p)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 20];
-            int r;
-            while ((r = in.read(buf)) > 0) md.update(buf, 0, r);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        if (temporary) FileTree.deleteQuietly(dir);
     }
 }

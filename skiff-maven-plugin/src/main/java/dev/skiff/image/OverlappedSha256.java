@@ -22,7 +22,7 @@ final class OverlappedSha256 implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final MessageDigest digest = ImageBundle.sha256();
+    private final MessageDigest digest = dev.skiff.Sha256.digest();
     private final byte[][] buffers;
     private final Future<?>[] pending;
     private int current;

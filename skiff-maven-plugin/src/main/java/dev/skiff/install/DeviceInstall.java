@@ -1,5 +1,6 @@
 package dev.skiff.install;
 
+import dev.skiff.FileTree;
 import dev.skiff.SkiffException;
 import dev.skiff.image.ImageSource;
 import java.io.IOException;
@@ -149,7 +150,7 @@ public final class DeviceInstall {
                     + (format ? ". The device is now in an undefined state; run the install again with -Dskiff.format."
                     : ". Run the install again; persist was not touched."), e);
         } finally {
-            DiskBuilder.deleteTree(work);
+            FileTree.deleteQuietly(work);
         }
     }
 

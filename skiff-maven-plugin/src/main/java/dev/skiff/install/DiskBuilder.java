@@ -1,5 +1,7 @@
 package dev.skiff.install;
 
+import dev.skiff.FileTree;
+import dev.skiff.Sha256;
 import dev.skiff.SkiffException;
 import dev.skiff.image.ImageSource;
 import java.io.IOException;
@@ -10,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,7 +122,7 @@ final class DiskBuilder {
             total[0] = total[0].plus(r);
             SparseCopy.verify(src, 0, slot.size(), disk, slot.start(), SparseCopy.Mode.SKIP_ZERO, "partition " + p.label(), map);
         }
-        deleteTree(staging);
+        FileTree.deleteQuietly(staging);
         Files.deleteIfExists(fs);
         // FAT has no separate metadata that may hold stale bytes on a device, so it is copied
         // exactly; ext4 only needs its first and last MiB exact (old file system signatures).
@@ -241,8 +242,8 @@ final class DiskBuilder {
         } catch (IOException e) {
             throw new SkiffException("cannot read back the files of " + p.label() + ": " + e.getMessage(), e);
         } finally {
-            deleteTree(back);
-            deleteTree(staging);
+            FileTree.deleteQuietly(back);
+            FileTree.deleteQuietly(staging);
         }
         return c.files().size();
     }
@@ -278,7 +279,7 @@ final class DiskBuilder {
     }
 
     static String sha256(Path p) throws IOException {
-        MessageDigest md = PartitionContents.sha256();
+        MessageDigest md = Sha256.digest();
         byte[] buf = new byte[1 << 20];
         try (InputStream in = Files.newInputStream(p)) {
             int r;
@@ -295,12 +296,4 @@ final class DiskBuilder {
         }
     }
 
-    static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            // Leftover temporary files are harmless; they live in a directory of their own.
-        }
-    }
 }

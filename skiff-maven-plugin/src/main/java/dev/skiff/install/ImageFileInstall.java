@@ -1,5 +1,6 @@
 package dev.skiff.install;
 
+import dev.skiff.FileTree;
 import dev.skiff.SkiffException;
 import dev.skiff.image.ImageSource;
 import java.io.IOException;
@@ -154,7 +155,7 @@ public final class ImageFileInstall {
                     // The original failure is what the user needs to see.
                 }
             }
-            DiskBuilder.deleteTree(work);
+            FileTree.deleteQuietly(work);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.skiff.install;
 
 import dev.skiff.NearestNames;
+import dev.skiff.Sha256;
 import dev.skiff.SkiffException;
 import dev.skiff.image.ImageFile;
 import dev.skiff.image.ImageSource;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -161,7 +161,7 @@ record PartitionContents(Partition partition, Map<String, Item> files, TreeSet<S
                 Path out = staging.resolve(e.getKey().substring(1));
                 Files.createDirectories(out.getParent());
                 Files.deleteIfExists(out);
-                MessageDigest md = sha256();
+                MessageDigest md = Sha256.digest();
                 long size = 0;
                 Path src = e.getValue().source();
                 try (InputStream in = Files.newInputStream(src);
@@ -197,11 +197,4 @@ record PartitionContents(Partition partition, Map<String, Item> files, TreeSet<S
         }
     }
 
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,18 +1,14 @@
 package dev.skiff.layer;
 
+import dev.skiff.FileTree;
+import dev.skiff.Sha256;
 import dev.skiff.SkiffException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -43,7 +39,12 @@ public final class LayerArchive {
         if (!Files.isRegularFile(jarOrDir)) {
             throw new SkiffException("layer library " + jarOrDir + " does not exist.");
         }
-        String hash = sha256(jarOrDir).substring(0, 16);
+        String hash;
+        try {
+            hash = Sha256.of(jarOrDir).substring(0, 16);
+        } catch (IOException e) {
+            throw new SkiffException("cannot read layer library " + jarOrDir + ": " + e.getMessage(), e);
+        }
         String base = jarOrDir.getFileName().toString().replaceAll("\\.jar$", "");
         Path target = cacheDir.resolve(base + "-" + hash);
         if (Files.isDirectory(target)) return target;
@@ -54,11 +55,11 @@ public final class LayerArchive {
             try {
                 count = unpack(jarOrDir, tmp);
             } catch (IOException | RuntimeException e) {
-                deleteTree(tmp); // a half-extracted library must never be mistaken for a whole one
+                FileTree.delete(tmp); // a half-extracted library must never be mistaken for a whole one
                 throw e;
             }
             if (count == 0) {
-                deleteTree(tmp);
+                FileTree.delete(tmp);
                 throw new SkiffException(jarOrDir + " holds no files under " + PREFIX
                         + ": it is not a layer library.");
             }
@@ -66,7 +67,7 @@ public final class LayerArchive {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException raced) {
                 // Another build extracted the same content first; theirs is identical.
-                deleteTree(tmp);
+                FileTree.delete(tmp);
                 if (!Files.isDirectory(target)) throw raced;
             }
             return target;
@@ -118,24 +119,4 @@ public final class LayerArchive {
         }
     }
 
-    static String sha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            int r;
-            while ((r = in.read(buf)) > 0) md.update(buf, 0, r);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
 }

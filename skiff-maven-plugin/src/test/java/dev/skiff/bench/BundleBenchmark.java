@@ -8,11 +8,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -80,7 +77,7 @@ public final class BundleBenchmark {
                     + " (target >= 0.80)%n", best(java) / best(shell),
                     median(java) / median(shell));
         } finally {
-            deleteTree(work);
+            dev.skiff.FileTree.delete(work);
         }
     }
 
@@ -130,22 +127,5 @@ public final class BundleBenchmark {
         System.out.printf("%-24s best %7.1f MB/s  median %7.1f MB/s  runs %s%n", what,
                 best(runs), median(runs),
                 runs.stream().map(r -> String.format("%.1f", r)).toList());
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                    throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

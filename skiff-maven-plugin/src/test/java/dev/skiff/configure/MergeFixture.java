@@ -27,9 +27,11 @@ final class MergeFixture {
         layers.layer("base/post", "test base post", null);
     }
 
-    /** Uses the real stock library behind the project's layers (its base layers lose to ours unless removed). */
-    MergeFixture withStock() {
+    /** Uses the real stock library behind the project's layers, with the stock base layers. */
+    MergeFixture withStock() throws java.io.IOException {
         stock = true;
+        // The fixture's own base layers would shadow the stock ones.
+        dev.skiff.FileTree.delete(layers.root().resolve("base"));
         return this;
     }
 

@@ -26,7 +26,6 @@ class RealCompileTest {
     void offlineTheRealBuildStopsCleanlyAtTheFirstDownloadNamingThePackage() throws Exception {
         BuildrootTree tree = RealBuildroot.tree();
         MergeFixture f = new MergeFixture(tmp).withStock();
-        Configure.deleteTree(f.layers.root().resolve("base"));
         ConfigureResult r = new Configure(new BuildrootMake()).run(f.request("virt/qemu,skiff/core"), tree, l -> { });
         Path ws = f.workspaceDir;
         Path info = ShowInfo.write(new BuildrootMake(), tree, ws, ws.resolve("show-info.json"), ws.resolve("show-info.log"));

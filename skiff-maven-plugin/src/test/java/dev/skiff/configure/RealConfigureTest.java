@@ -22,10 +22,7 @@ class RealConfigureTest {
     Path tmp;
 
     private MergeFixture stockOnly() throws Exception {
-        MergeFixture f = new MergeFixture(tmp).withStock();
-        // The fixture's own base layers would shadow the stock ones.
-        deleteTree(f.layers.root().resolve("base"));
-        return f;
+        return new MergeFixture(tmp).withStock();
     }
 
     private static ConfigureResult configure(MergeFixture f, String chain, BuildrootTree tree) {
@@ -127,9 +124,5 @@ class RealConfigureTest {
         ConfigureResult r = configure(f, "acme/ext", tree);
         assertEquals(List.of(), r.dropped());
         assertTrue(Files.readString(f.workspaceDir.resolve(".config")).contains("\nBR2_PACKAGE_ACME_HELLO=y\n"));
-    }
-
-    static void deleteTree(Path p) throws Exception {
-        Configure.deleteTree(p);
     }
 }

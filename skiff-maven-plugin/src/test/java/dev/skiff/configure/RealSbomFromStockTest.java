@@ -25,7 +25,6 @@ class RealSbomFromStockTest {
     void listsBusyboxLinuxAndSystemdWithVersionsLicencesAndSources() throws Exception {
         BuildrootTree tree = RealBuildroot.tree();
         MergeFixture f = new MergeFixture(tmp).withStock();
-        Configure.deleteTree(f.layers.root().resolve("base"));
         new Configure(new BuildrootMake()).run(f.request("virt/qemu,skiff/core"), tree, l -> { });
         Path ws = f.workspaceDir;
         Path info = ShowInfo.write(new BuildrootMake(), tree, ws, ws.resolve("show-info.json"), ws.resolve("show-info.log"));
