@@ -4,26 +4,63 @@ package dev.skiff.kconfig;
  * A symbol a layer asked for that the final {@code .config} does not have as asked.
  *
  * @param actual what the final configuration has, or null when the symbol is absent or unset
- * @param allowed whether the allow-list excuses it
+ * @param excuse why it does not fail the build, or {@link Excuse#NONE} if it does
  */
-public record DroppedSymbol(Assignment requested, String actual, Kind kind, boolean allowed) {
+public record DroppedSymbol(Assignment requested, String actual, Kind kind, Excuse excuse) {
     public enum Kind {
         /** Asked for a value; Kconfig left the symbol unset or removed it (missing dependency, renamed, removed). */
         DROPPED,
         /** Asked for a value; Kconfig kept the symbol with another value (a choice or a range won). */
         CHANGED,
         /** Asked to be unset; something selects it anyway. */
-        FORCED
+        FORCED,
+        /** An unquoted value that Kconfig skipped (it reads unquoted values only for int and hex options). */
+        IGNORED
     }
 
-    public String describe() {
+    /** Why a drop is reported without failing the build. */
+    public enum Excuse {
+        /** None: the build fails. */
+        NONE,
+        /** The symbol is on {@code skiff.allowDropped}. */
+        ALLOWED,
+        /** It comes from a layer of the SkiffOS tree, whose own {@code make configure} accepts it (unless {@code skiff.strict}). */
+        SKIFFOS,
+        /** Skiff added the line itself and it does not apply to this chain (for example the ccache directory with ccache off). */
+        NOT_APPLICABLE
+    }
+
+    public DroppedSymbol(Assignment requested, String actual, Kind kind, boolean allowed) {
+        this(requested, actual, kind, allowed ? Excuse.ALLOWED : Excuse.NONE);
+    }
+
+    public boolean allowed() {
+        return excuse != Excuse.NONE;
+    }
+
+    public DroppedSymbol withExcuse(Excuse e) {
+        return new DroppedSymbol(requested, actual, kind, e);
+    }
+
+    /** What happened to the symbol, in words. */
+    public String reason() {
         String got = actual == null ? "unset" : requested.symbol() + "=" + actual;
-        String what = switch (kind) {
+        return switch (kind) {
             case DROPPED -> "dropped by Kconfig (unmet dependency, renamed or removed option)";
             case CHANGED -> "changed by Kconfig to " + got;
             case FORCED -> "forced on by another option (" + got + ")";
+            case IGNORED -> "unquoted value skipped by Kconfig (now " + got + "); write " + requested.symbol()
+                    + "=\"" + requested.value() + "\" if it is a string";
         };
-        return requested.render() + "  from " + requested.origin() + " at " + requested.where()
-                + ": " + what + (allowed ? " [allowed]" : "");
+    }
+
+    public String describe() {
+        String tag = switch (excuse) {
+            case NONE -> "";
+            case ALLOWED -> " [allowed]";
+            case SKIFFOS -> " [SkiffOS layer]";
+            case NOT_APPLICABLE -> " [not applicable]";
+        };
+        return requested.render() + "  from " + requested.origin() + " at " + requested.where() + ": " + reason() + tag;
     }
 }

@@ -11,11 +11,34 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses Kconfig fragment files strictly. Kconfig itself ignores a line it cannot read, which is
- * exactly how options get lost; here such a line is an error naming the file, the line and the
- * closest valid form.
+ * Parses Kconfig fragment files. Kconfig itself skips a line it cannot read, which is exactly how
+ * options get lost; so for the project's and the stock layers ({@link Mode#STRICT}) such a line is
+ * an error naming the file, the line and the closest valid form. Layers of a SkiffOS tree are
+ * read as SkiffOS reads them ({@link Mode#KCONFIG}): a line Kconfig skips is a warning, never a
+ * refusal of SkiffOS's own tree.
+ *
+ * <p>Unquoted values ({@code BR2_DEFCONFIG=$(TOPDIR)/...}, {@code BR2_FOO=}) are accepted in both
+ * modes, as Kconfig accepts them: only Kconfig knows whether the symbol is an int or hex (the
+ * value counts) or a string (the line is ignored). The dropped-symbol check after
+ * {@code make defconfig} then says which it was.
  */
 public final class Fragment {
+    /** How lines that Kconfig would skip are treated. */
+    public enum Mode {
+        /** An error: the project's own layers and the stock library. */
+        STRICT,
+        /** A warning, as SkiffOS (through Kconfig) silently skips them: layers of a SkiffOS tree. */
+        KCONFIG
+    }
+
+    /** The assignments of one file, and the lines Kconfig would skip ({@link Mode#KCONFIG} only). */
+    public record Parsed(List<Assignment> assignments, List<String> warnings) {
+        public Parsed {
+            assignments = List.copyOf(assignments);
+            warnings = List.copyOf(warnings);
+        }
+    }
+
     private static final Pattern ASSIGN = Pattern.compile("([A-Za-z0-9_]+)=(.*)");
     private static final Pattern UNSET = Pattern.compile("# ([A-Za-z0-9_]+) is not set");
     private static final Pattern LOOSE_UNSET = Pattern.compile("#\\s*([A-Za-z0-9_]+)\\s+is\\s+not\\s+set\\s*");
@@ -24,49 +47,86 @@ public final class Fragment {
 
     private Fragment() {}
 
+    /** Strict parsing, for the project's and the stock layers. */
     public static List<Assignment> parse(Path file, KconfigKind kind, String origin) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new SkiffException("cannot read Kconfig fragment " + file + ": " + e.getMessage(), e);
-        }
-        return parse(lines, file, kind, origin);
+        return parse(file, kind, origin, Mode.STRICT).assignments();
+    }
+
+    public static Parsed parse(Path file, KconfigKind kind, String origin, Mode mode) {
+        return parse(readLines(file), file, kind, origin, mode);
     }
 
     public static List<Assignment> parse(List<String> lines, Path file, KconfigKind kind, String origin) {
+        return parse(lines, file, kind, origin, Mode.STRICT).assignments();
+    }
+
+    /** The lines of a fragment file as Kconfig splits them (on '\n'; a '\r' before it is dropped). */
+    static List<String> readLines(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SkiffException("cannot read Kconfig fragment " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static Parsed parse(List<String> lines, Path file, KconfigKind kind, String origin, Mode mode) {
         List<Assignment> out = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String raw = lines.get(i);
-            String line = raw.strip();
-            int no = i + 1;
-            if (line.isEmpty()) continue;
-            Matcher m = UNSET.matcher(line);
-            if (m.matches()) {
-                checkSymbol(m.group(1), kind, file, no);
-                out.add(new Assignment(m.group(1), null, file, no, origin));
-                continue;
+            try {
+                Assignment a = line(raw, file, i + 1, kind, origin);
+                if (a != null) out.add(a);
+            } catch (SkiffException e) {
+                if (mode == Mode.STRICT) throw e;
+                warnings.add(e.getMessage().replace("\n  Expected", " Kconfig skips this line. Expected")
+                        .replace("\n  Did you mean:", " Did you mean:"));
             }
-            if (line.startsWith("#")) {
-                Matcher loose = LOOSE_UNSET.matcher(line);
-                // Only a would-be symbol counts; "# Networking is not set" is prose.
-                if (loose.matches() && loose.group(1).startsWith(kind.prefix())) {
-                    throw malformed(file, no, raw, "# " + loose.group(1) + " is not set");
-                }
-                continue; // a comment
-            }
-            m = ASSIGN.matcher(line);
-            if (!m.matches()) {
-                Matcher loose = LOOSE_ASSIGN.matcher(line);
-                String hint = loose.matches() ? loose.group(1) + "=" + loose.group(2).strip() : null;
-                throw malformed(file, no, raw, hint);
-            }
-            String symbol = m.group(1);
-            checkSymbol(symbol, kind, file, no);
-            String value = checkValue(symbol, m.group(2), file, no, raw);
-            out.add(new Assignment(symbol, "n".equals(value) ? null : value, file, no, origin));
         }
-        return out;
+        return new Parsed(out, warnings);
+    }
+
+    /**
+     * One line of a merged file, with the file and line it came from: an assignment, null for a
+     * blank or comment line, or a {@link SkiffException} for a line Kconfig would skip.
+     */
+    public static Assignment parseLine(String text, Path file, int line, KconfigKind kind, String origin) {
+        return line(text, file, line, kind, origin);
+    }
+
+    /** One line: an assignment, null for a blank or comment line, or an error. */
+    private static Assignment line(String raw, Path file, int no, KconfigKind kind, String origin) {
+        String line = raw.stripTrailing();
+        if (line.isBlank()) return null;
+        if (!line.equals(line.stripLeading())) {
+            // Kconfig reads a symbol only at the start of a line; an indented one is skipped.
+            String trimmed = line.strip();
+            if (trimmed.startsWith("#") && !LOOSE_UNSET.matcher(trimmed).matches()) return null;
+            throw malformed(file, no, raw, trimmed + "   (Kconfig skips indented lines)");
+        }
+        Matcher m = UNSET.matcher(line);
+        if (m.matches()) {
+            checkSymbol(m.group(1), kind, file, no);
+            return new Assignment(m.group(1), null, file, no, origin);
+        }
+        if (line.startsWith("#")) {
+            Matcher loose = LOOSE_UNSET.matcher(line);
+            // Only a would-be symbol counts; "# Networking is not set" is prose.
+            if (loose.matches() && loose.group(1).startsWith(kind.prefix())) {
+                throw malformed(file, no, raw, "# " + loose.group(1) + " is not set");
+            }
+            return null; // a comment
+        }
+        m = ASSIGN.matcher(line);
+        if (!m.matches()) {
+            Matcher loose = LOOSE_ASSIGN.matcher(line);
+            String hint = loose.matches() ? loose.group(1) + "=" + loose.group(2).strip() : null;
+            throw malformed(file, no, raw, hint);
+        }
+        String symbol = m.group(1);
+        checkSymbol(symbol, kind, file, no);
+        String value = checkValue(symbol, m.group(2), file, no, raw);
+        return new Assignment(symbol, "n".equals(value) ? null : value, file, no, origin);
     }
 
     private static void checkSymbol(String symbol, KconfigKind kind, Path file, int line) {
@@ -84,13 +144,18 @@ public final class Fragment {
         throw new SkiffException(msg);
     }
 
+    /** {@code true} for a value Kconfig reads without quotes: a tristate or a number. */
+    public static boolean isBareValue(String value) {
+        return value.equals("y") || value.equals("m") || value.equals("n") || NUMBER.matcher(value).matches();
+    }
+
+    /** {@code true} for an unquoted value that is neither a tristate nor a number (Kconfig keeps it only for int or hex options). */
+    public static boolean isUnquotedString(String value) {
+        return value != null && !value.startsWith("\"") && !isBareValue(value);
+    }
+
     private static String checkValue(String symbol, String value, Path file, int line, String raw) {
-        if (value.isEmpty()) {
-            throw malformed(file, line, raw, symbol + "=\"\"");
-        }
-        if (value.equals("y") || value.equals("m") || value.equals("n") || NUMBER.matcher(value).matches()) {
-            return value;
-        }
+        if (isBareValue(value)) return value;
         if (value.startsWith("\"")) {
             // A string: every inner quote must be escaped, and it must close at the end.
             boolean escaped = false;
@@ -113,17 +178,19 @@ public final class Fragment {
         int comment = value.indexOf('#');
         if (comment > 0) {
             String before = value.substring(0, comment).strip();
-            if (before.equals("y") || before.equals("m") || NUMBER.matcher(before).matches()) {
+            if (isBareValue(before)) {
                 throw malformed(file, line, raw, symbol + "=" + before + "   (comments go on their own line)");
             }
         }
         String lower = value.toLowerCase(java.util.Locale.ROOT);
-        String hint = switch (lower) {
-            case "yes", "true", "on" -> symbol + "=y";
-            case "no", "false", "off" -> "# " + symbol + " is not set";
-            default -> symbol + "=\"" + value.replace("\"", "\\\"") + "\"";
-        };
-        throw malformed(file, line, raw, hint);
+        switch (lower) {
+            case "yes", "true", "on" -> throw malformed(file, line, raw, symbol + "=y");
+            case "no", "false", "off" -> throw malformed(file, line, raw, "# " + symbol + " is not set");
+            default -> {
+                // An unquoted string, or a hex number without 0x: accepted, judged after defconfig.
+                return value;
+            }
+        }
     }
 
     private static SkiffException malformed(Path file, int line, String raw, String hint) {

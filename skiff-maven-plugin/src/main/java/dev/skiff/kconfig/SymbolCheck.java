@@ -21,6 +21,10 @@ public final class SymbolCheck {
             DroppedSymbol.Kind kind = null;
             if (a.isUnset()) {
                 if (got != null) kind = DroppedSymbol.Kind.FORCED;
+            } else if (Fragment.isUnquotedString(a.value())) {
+                // Kconfig takes an unquoted value only for an int or hex option; for a string option
+                // it skips the line. Either way the value must now be there, bare or quoted.
+                if (!a.value().equals(got) && !("\"" + a.value() + "\"").equals(got)) kind = DroppedSymbol.Kind.IGNORED;
             } else if (got == null) {
                 kind = DroppedSymbol.Kind.DROPPED;
             } else if (!got.equals(a.value())) {
