@@ -71,7 +71,7 @@ public record Layer(
         }
         List<LayerReference> deps = readDependencies(meta.resolve("dependencies"));
         boolean unlisted = Files.exists(meta.resolve("unlisted"));
-        List<LayerCommand> commands = readCommands(name, dir, meta.resolve("commands"));
+        List<LayerCommand> commands = readCommands(name, dir, meta.resolve("commands"), root, warnings);
         String buildTarget = null;
         Path bt = meta.resolve("buildtarget");
         if (Files.isRegularFile(bt)) {
@@ -81,10 +81,11 @@ public record Layer(
         return new Layer(name, dir, root, description, deps, unlisted, commands, buildTarget, warnings);
     }
 
+    /** READMEs, licences and other notes in capitals (SkiffOS ships {@code ALIAS} files) are not layer parts. */
     private static boolean isNote(String n) {
         String u = n.toUpperCase(java.util.Locale.ROOT);
         return u.startsWith("README") || u.startsWith("LICENSE") || u.startsWith("COPYING")
-                || u.endsWith(".MD");
+                || u.endsWith(".MD") || u.endsWith(".TXT") || n.matches("[A-Z][A-Z0-9_.-]*");
     }
 
     /** Commas or white space separate names; '#' starts a comment. */
@@ -102,14 +103,23 @@ public record Layer(
         return deps;
     }
 
-    /** Each line: a command name, then its description. */
-    static List<LayerCommand> readCommands(LayerName layer, Path dir, Path file) {
+    /**
+     * Each line: a command name, then its description. Commands need the layer's
+     * {@code extensions/} directory to run in; SkiffOS skips a {@code metadata/commands} without
+     * one, so that is a warning naming the file, and the commands are not offered.
+     */
+    static List<LayerCommand> readCommands(LayerName layer, Path dir, Path file, LayerRoot root, List<String> warnings) {
         List<LayerCommand> cmds = new ArrayList<>();
         if (!Files.isRegularFile(file)) return cmds;
-        if (!Files.isRegularFile(dir.resolve("extensions/Makefile"))) {
-            throw new SkiffException(file + ": layer " + layer
-                    + " declares commands but has no extensions/Makefile to run them."
-                    + " Add " + dir.resolve("extensions/Makefile") + " or remove " + file + ".");
+        Path ext = dir.resolve("extensions");
+        if (!Files.isDirectory(ext)) {
+            warnings.add(file + ": layer " + layer + " declares commands but has no extensions/ directory to run them in;"
+                    + " they are not offered (as in SkiffOS). Add " + ext.resolve("Makefile") + " or remove " + file + ".");
+            return cmds;
+        }
+        if (!Files.isRegularFile(ext.resolve("Makefile"))) {
+            warnings.add(file + ": layer " + layer + " declares commands but " + ext.resolve("Makefile")
+                    + " is missing; running them will fail.");
         }
         List<String> lines = readLines(file);
         for (int i = 0; i < lines.size(); i++) {
@@ -117,8 +127,13 @@ public record Layer(
             if (line.isEmpty()) continue;
             String[] parts = line.split("\\s+", 2);
             if (!parts[0].matches("[A-Za-z0-9_.-]+")) {
-                throw new SkiffException(file + ":" + (i + 1) + ": invalid command name '" + parts[0]
-                        + "': use letters, digits, '_', '.' or '-', then the description.");
+                String msg = file + ":" + (i + 1) + ": invalid command name '" + parts[0]
+                        + "': use letters, digits, '_', '.' or '-', then the description.";
+                if (root != null && root.isSkiffos()) {
+                    warnings.add(msg + " The line is skipped.");
+                    continue;
+                }
+                throw new SkiffException(msg);
             }
             cmds.add(new LayerCommand(parts[0], parts.length > 1 ? parts[1] : ""));
         }

@@ -75,7 +75,7 @@ public final class LayerCatalog {
             LayerRoot prev = c.owners.get(o.getKey());
             if (prev != null) c.shadowed.computeIfAbsent(o.getKey(), k -> new ArrayList<>()).add(0, prev);
             c.locations.put(o.getKey(), dir);
-            c.owners.put(o.getKey(), new LayerRoot("path override", dir));
+            c.owners.put(o.getKey(), new LayerRoot("path override", dir, LayerRoot.Kind.PATH));
         }
         return c;
     }
@@ -94,6 +94,11 @@ public final class LayerCatalog {
 
     public boolean contains(LayerName name) {
         return locations.containsKey(name);
+    }
+
+    /** The directory of {@code name} (after path overrides), or null if no root defines it. */
+    public Path location(LayerName name) {
+        return locations.get(name);
     }
 
     /** All layer names, sorted. */

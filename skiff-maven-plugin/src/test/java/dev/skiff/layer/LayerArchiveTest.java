@@ -67,7 +67,7 @@ class LayerArchiveTest {
         assertFalse(Files.exists(root.resolve("META-INF")));
         assertFalse(Files.exists(root.resolve("skiff")));
         // usable as a layer root
-        LayerCatalog c = LayerCatalog.scan(List.of(new LayerRoot("stock", root)), Map.of());
+        LayerCatalog c = LayerCatalog.scan(List.of(new LayerRoot("stock", root, LayerRoot.Kind.STOCK)), Map.of());
         assertEquals("Run in QEMU", c.require(LayerTree.n("virt/qemu"), "t").description());
     }
 

@@ -98,7 +98,7 @@ class LayerCatalogTest {
         Path missing = tmp.resolve("no-such-root");
         LayerTree ok = LayerTree.at(tmp.resolve("ok")).layer("virt/qemu");
         SkiffException e = assertThrows(SkiffException.class, () -> LayerCatalog.scan(
-                List.of(ok.asRoot("project"), new LayerRoot("extra", missing)), Map.of()));
+                List.of(ok.asRoot("project"), new LayerRoot("extra", missing, LayerRoot.Kind.EXTRA)), Map.of()));
         assertMentions(e, "extra", missing.toString(), "does not exist");
     }
 
@@ -106,7 +106,7 @@ class LayerCatalogTest {
     void rootThatIsARegularFileIsAnError() throws IOException {
         Path file = Files.writeString(tmp.resolve("layers.txt"), "not a directory\n");
         SkiffException e = assertThrows(SkiffException.class, () -> LayerCatalog.scan(
-                List.of(new LayerRoot("extra", file)), Map.of()));
+                List.of(new LayerRoot("extra", file, LayerRoot.Kind.EXTRA)), Map.of()));
         assertMentions(e, "extra", file.toString(), "is not a directory");
     }
 

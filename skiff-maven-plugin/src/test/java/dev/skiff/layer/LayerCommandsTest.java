@@ -23,7 +23,7 @@ class LayerCommandsTest {
         Files.writeString(l.resolve("extensions/Makefile"), "run:\n\t@true\n");
         Files.writeString(l.resolve("metadata/commands"), "run Boot the image in QEMU\n");
         Files.createDirectories(tmp.resolve("apps/x"));
-        LayerCatalog c = LayerCatalog.scan(List.of(new LayerRoot("t", tmp)), Map.of());
+        LayerCatalog c = LayerCatalog.scan(List.of(new LayerRoot("t", tmp, LayerRoot.Kind.PROJECT)), Map.of());
         return ChainExpansion.expand("virt/qemu,apps/x", "test", c);
     }
 

@@ -96,10 +96,23 @@ class LayerTest {
     }
 
     @Test
-    void commandsWithoutMakefileIsAnErrorNamingTheFiles() {
+    void commandsWithoutExtensionsAreAWarningNamingTheFileAndAreNotOffered() {
+        // SkiffOS's own skiff/core, virt/virtualbox and configs-base/pre do this; SkiffOS skips them.
         LayerTree t = tree().layer("virt/qemu").file("virt/qemu", "metadata/commands", "run Run it\n");
-        SkiffException e = assertThrows(SkiffException.class, () -> read(t, "virt/qemu"));
-        assertMentions(e, t.dir("virt/qemu").resolve("metadata/commands").toString(), "extensions/Makefile");
+        Layer l = read(t, "virt/qemu");
+        assertEquals(List.of(), l.commands());
+        assertEquals(1, l.warnings().size(), l.warnings().toString());
+        assertTrue(l.warnings().get(0).contains(t.dir("virt/qemu").resolve("metadata/commands").toString()), l.warnings().toString());
+        assertTrue(l.warnings().get(0).contains("extensions/"), l.warnings().toString());
+    }
+
+    @Test
+    void commandsWithAnExtensionsDirectoryButNoMakefileWarnThatTheyWillFail() {
+        LayerTree t = tree().layer("virt/qemu").file("virt/qemu", "metadata/commands", "run Run it\n")
+                .file("virt/qemu", "extensions/run.sh", "true\n");
+        Layer l = read(t, "virt/qemu");
+        assertEquals(List.of(new LayerCommand("run", "Run it")), l.commands());
+        assertTrue(l.warnings().stream().anyMatch(w -> w.contains("extensions/Makefile") && w.contains("fail")), l.warnings().toString());
     }
 
     @Test

@@ -60,7 +60,7 @@ final class LayerTree {
     }
 
     LayerRoot asRoot(String label) {
-        return new LayerRoot(label, root);
+        return new LayerRoot(label, root, LayerRoot.Kind.PROJECT);
     }
 
     LayerCatalog catalog() {
