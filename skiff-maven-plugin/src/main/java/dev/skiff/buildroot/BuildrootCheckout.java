@@ -1,133 +1,117 @@
 package dev.skiff.buildroot;
 
 import dev.skiff.SkiffException;
-import java.io.File;
+import dev.skiff.layer.SkiffosTree;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.submodule.SubmoduleWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
- * Finds the Buildroot tree, checking out the git submodule that carries it when it is not there
- * yet: {@code buildroot/} in this repository, or {@code skiffos/} (and, recursively, its own
- * {@code buildroot/}) in a generated project. JGit does the work, so no git binary is needed.
+ * Finds the Buildroot tree by {@link BuildrootSource}'s order, checking out the git submodule
+ * that carries it when it is not there yet, or cloning the pinned release.
  */
 public final class BuildrootCheckout {
-    /** The submodules that may carry Buildroot, relative to the project directory. */
-    static final List<String> CANDIDATES = List.of("buildroot", "skiffos");
-
     private BuildrootCheckout() {}
 
+    public static BuildrootTree ensure(BuildrootSource src, Consumer<String> log) {
+        if (src.explicit() != null) {
+            try {
+                return BuildrootTree.open(src.explicit());
+            } catch (SkiffException e) {
+                throw new SkiffException("The Buildroot tree set by -D" + BuildrootTree.LOCATION_PROPERTY + " (or <"
+                        + BuildrootTree.LOCATION_PROPERTY + ">) is not usable: " + e.getMessage(), e);
+            }
+        }
+        if (src.skiffos() != null) return skiffosBuildroot(src.skiffos(), src.offline(), log);
+        Path own = src.projectDir().resolve("buildroot");
+        if (Files.isDirectory(own)) {
+            Submodules.ensure(own, src.offline(), log);
+            if (Files.isRegularFile(own.resolve("Makefile")) || Submodules.checkedOut(own)) return BuildrootTree.open(own);
+        }
+        return PinnedClone.ensure(src.url(), src.cloneDir(), src.offline(), log);
+    }
+
+    /** A SkiffOS tree's {@code buildroot/}: its Buildroot fork, as a git submodule of SkiffOS. */
+    static BuildrootTree skiffosBuildroot(SkiffosTree skiffos, boolean offline, Consumer<String> log) {
+        Path dir = skiffos.buildrootDir();
+        if (!Submodules.checkedOut(dir)) Submodules.ensure(dir, offline, log);
+        if (!Files.isRegularFile(dir.resolve("Makefile"))) {
+            String state = !Files.exists(dir) ? "does not exist" : Submodules.checkedOut(dir) ? "has no Makefile" : "is empty";
+            throw new SkiffException("The SkiffOS tree " + skiffos.dir() + " has no Buildroot: " + dir + " " + state
+                    + (skiffos.buildrootGitlink() == null ? "." : " (SkiffOS pins its Buildroot fork there at commit "
+                    + skiffos.buildrootGitlink().substring(0, 12) + ").") + " Check it out:\n"
+                    + "  git -C " + skiffos.dir() + " submodule update --init buildroot\n"
+                    + "or point -D" + BuildrootTree.LOCATION_PROPERTY + "=/path/to/buildroot at a Buildroot tree of the series"
+                    + " SkiffOS tracks.");
+        }
+        return BuildrootTree.open(dir);
+    }
+
     /**
-     * The Buildroot tree for {@code projectDir}. An explicit directory is used as it is. Offline,
-     * a submodule that would need fetching from the network is an error with the exact command
-     * to run; a {@code file:} URL is local and allowed.
+     * One line when {@code tree} is not the Buildroot the layers were validated on: the 2026.02
+     * series for the stock library, the commit SkiffOS's {@code buildroot} gitlink points to for a
+     * SkiffOS tree. Empty when they match. The dropped-symbol check is the guard either way.
      */
-    public static BuildrootTree ensure(Path explicitOrNull, Path projectDir, boolean offline, Consumer<String> log) {
-        if (explicitOrNull != null) return BuildrootTree.open(explicitOrNull);
-        Path project = projectDir.toAbsolutePath().normalize();
-        FileRepositoryBuilder b = new FileRepositoryBuilder().findGitDir(project.toFile());
-        if (b.getGitDir() != null) {
-            try (Repository repo = b.build()) {
-                if (!repo.isBare()) {
-                    Path top = repo.getWorkTree().toPath().toAbsolutePath().normalize();
-                    for (String candidate : CANDIDATES) {
-                        String rel = top.relativize(project.resolve(candidate)).toString().replace(File.separatorChar, '/');
-                        if (isSubmodule(repo, rel) && !checkedOut(project.resolve(candidate))) {
-                            update(repo, rel, offline, log, project);
-                            break;
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                throw new SkiffException("cannot read the git repository of " + project + ": " + e.getMessage(), e);
+    public static Optional<String> seriesWarning(BuildrootTree tree, SkiffosTree skiffos) {
+        if (skiffos == null) {
+            if (BuildrootTree.inSupportedSeries(tree.version())) return Optional.empty();
+            return Optional.of("Buildroot at " + tree.dir() + " is version " + tree.version() + "; the stock layers are"
+                    + " validated on the " + BuildrootTree.SUPPORTED_SERIES + " series (" + BuildrootTree.PINNED_RELEASE
+                    + "). The dropped-symbol check after make defconfig names anything this release lacks.");
+        }
+        String pinned = skiffos.buildrootGitlink();
+        if (pinned == null) return Optional.empty();
+        String head = headOf(tree.dir());
+        if (pinned.equals(head)) return Optional.empty();
+        String pinnedVersion = versionAt(tree.dir(), pinned).or(() -> versionAt(skiffos.buildrootDir(), pinned)).orElse(null);
+        if (pinnedVersion != null && head == null && pinnedVersion.equals(tree.version())) return Optional.empty();
+        return Optional.of("Buildroot at " + tree.dir() + " is version " + tree.version()
+                + (head == null ? " (not a git checkout)" : " at commit " + head.substring(0, 12)) + "; SkiffOS "
+                + skiffos.version() + " pins its Buildroot at commit " + pinned.substring(0, 12)
+                + (pinnedVersion == null ? "" : " (version " + pinnedVersion + ")")
+                + ". The dropped-symbol check after make defconfig names anything this tree lacks.");
+    }
+
+    /** The HEAD commit of the repository whose work tree is exactly {@code dir}, or null. */
+    static String headOf(Path dir) {
+        Path d = dir.toAbsolutePath().normalize();
+        if (!Files.exists(d.resolve(".git"))) return null;
+        FileRepositoryBuilder b = new FileRepositoryBuilder().findGitDir(d.toFile());
+        if (b.getGitDir() == null) return null;
+        try (Repository repo = b.build()) {
+            if (repo.isBare() || !repo.getWorkTree().toPath().toAbsolutePath().normalize().equals(d)) return null;
+            ObjectId head = repo.resolve("HEAD^{commit}");
+            return head == null ? null : head.name();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The Buildroot release declared by {@code Makefile} at {@code commit} in the repository at {@code dir}, if it has it. */
+    static Optional<String> versionAt(Path dir, String commit) {
+        Path d = dir.toAbsolutePath().normalize();
+        if (!Files.exists(d.resolve(".git"))) return Optional.empty();
+        FileRepositoryBuilder b = new FileRepositoryBuilder().findGitDir(d.toFile());
+        if (b.getGitDir() == null) return Optional.empty();
+        try (Repository repo = b.build(); RevWalk walk = new RevWalk(repo)) {
+            ObjectId id = ObjectId.fromString(commit);
+            if (!repo.getObjectDatabase().has(id)) return Optional.empty();
+            try (TreeWalk tw = TreeWalk.forPath(repo, "Makefile", walk.parseCommit(id).getTree())) {
+                if (tw == null) return Optional.empty();
+                ObjectLoader loader = repo.open(tw.getObjectId(0));
+                return BuildrootTree.versionOf(new String(loader.getBytes(), StandardCharsets.ISO_8859_1));
             }
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
         }
-        return BuildrootTree.locate(null, project);
-    }
-
-    private static boolean isSubmodule(Repository repo, String path) throws IOException {
-        try (SubmoduleWalk walk = SubmoduleWalk.forIndex(repo)) {
-            while (walk.next()) if (walk.getPath().equals(path)) return true;
-        }
-        return false;
-    }
-
-    static boolean checkedOut(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) return false;
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.anyMatch(p -> !p.getFileName().toString().equals(".git"));
-        }
-    }
-
-    /** Initialises and updates {@code path}, then every submodule inside it, recursively. */
-    private static void update(Repository repo, String path, boolean offline, Consumer<String> log, Path project) {
-        String url;
-        try (SubmoduleWalk walk = SubmoduleWalk.forIndex(repo)) {
-            walk.setFilter(org.eclipse.jgit.treewalk.filter.PathFilter.create(path));
-            url = walk.next() ? walk.getModulesUrl() : null;
-        } catch (IOException | org.eclipse.jgit.errors.ConfigInvalidException e) {
-            throw new SkiffException("cannot read .gitmodules of " + repo.getWorkTree() + ": " + e.getMessage(), e);
-        }
-        String command = "git -C " + project + " submodule update --init --recursive " + path;
-        if (offline && url != null && !url.startsWith("file:") && !url.startsWith("/")) {
-            throw new SkiffException("Buildroot is in the git submodule " + path + " (" + url + "), which is not checked out,"
-                    + " and Maven is offline (-o). Check it out while online:\n  " + command
-                    + "\nor run without -o, or pass -Dskiff.buildroot=/path/to/buildroot-" + BuildrootTree.PINNED_RELEASE + ".");
-        }
-        log.accept("Checking out git submodule " + path + " from " + url + " (JGit)");
-        try (Git git = Git.wrap(repo)) {
-            git.submoduleInit().addPath(path).call();
-            git.submoduleUpdate().addPath(path).call();
-            try (Repository sub = SubmoduleWalk.getSubmoduleRepository(repo, path)) {
-                if (sub == null) throw new SkiffException("git submodule " + path + " did not check out; run:\n  " + command);
-                updateAll(sub, offline, log, command);
-            }
-        } catch (GitAPIException | IOException | org.eclipse.jgit.api.errors.JGitInternalException e) {
-            throw new SkiffException("cannot check out git submodule " + path + " from " + url + ": " + rootMessage(e)
-                    + "\nCheck the URL and the network, then run:\n  " + command
-                    + "\nor pass -Dskiff.buildroot=/path/to/buildroot-" + BuildrootTree.PINNED_RELEASE + ".", e);
-        }
-    }
-
-    private static void updateAll(Repository repo, boolean offline, Consumer<String> log, String command)
-            throws GitAPIException, IOException {
-        try (SubmoduleWalk walk = SubmoduleWalk.forIndex(repo)) {
-            while (walk.next()) {
-                String p = walk.getPath();
-                String url;
-                try {
-                    url = walk.getModulesUrl();
-                } catch (org.eclipse.jgit.errors.ConfigInvalidException e) {
-                    throw new SkiffException("invalid .gitmodules in " + repo.getWorkTree() + ": " + e.getMessage(), e);
-                }
-                if (checkedOut(repo.getWorkTree().toPath().resolve(p))) continue;
-                if (offline && url != null && !url.startsWith("file:") && !url.startsWith("/")) {
-                    throw new SkiffException("git submodule " + p + " of " + repo.getWorkTree() + " (" + url
-                            + ") is not checked out, and Maven is offline (-o). Check it out while online:\n  " + command);
-                }
-                log.accept("Checking out git submodule " + repo.getWorkTree().toPath().getFileName() + "/" + p + " from " + url + " (JGit)");
-                try (Git git = Git.wrap(repo)) {
-                    git.submoduleInit().addPath(p).call();
-                    git.submoduleUpdate().addPath(p).call();
-                }
-                try (Repository sub = SubmoduleWalk.getSubmoduleRepository(repo, p)) {
-                    if (sub != null) updateAll(sub, offline, log, command);
-                }
-            }
-        }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-        return t == e ? e.getMessage() : e.getMessage() + " (" + t.getMessage() + ")";
     }
 }

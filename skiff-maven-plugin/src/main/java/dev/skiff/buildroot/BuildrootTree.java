@@ -16,17 +16,22 @@ import java.util.stream.Stream;
 /**
  * A validated Buildroot source tree and the release it reports in its top-level Makefile.
  *
- * <p>Skiff's layers are written against one Buildroot series; symbols and package names drift
- * between series, so a tree from another series would configure "successfully" into a wrong
- * image. Hence {@link #open} refuses any other series up front.
+ * <p>Any release is accepted: SkiffOS pins its own Buildroot fork, which moves ahead of the LTS
+ * the stock layers are validated on. Symbols and package names drift between series, so a tree
+ * other than the one the layers were validated on gets one warning line
+ * ({@link #seriesWarning}), and the dropped-symbol check after {@code make defconfig} is the
+ * guard: it names every symbol the tree does not know.
  */
 public record BuildrootTree(Path dir, String version) {
 
-    /** The Buildroot series Skiff's layers are written against. */
+    /** The Buildroot series the stock layers are validated on. */
     public static final String SUPPORTED_SERIES = "2026.02";
 
     /** The exact release Skiff is tested with and pins as a submodule. */
     public static final String PINNED_RELEASE = "2026.02.3";
+
+    /** The commit of {@link #PINNED_RELEASE} upstream. */
+    public static final String PINNED_COMMIT = "679b9ead7620bbf193620d1ebf56f53c1764d37a";
 
     /** The user property that names a Buildroot tree explicitly. */
     public static final String LOCATION_PROPERTY = "skiff.buildroot";
@@ -40,8 +45,8 @@ public record BuildrootTree(Path dir, String version) {
             Pattern.compile(Pattern.quote(SUPPORTED_SERIES) + "(\\.\\d+)?(-[A-Za-z0-9.]+)?");
 
     private static final String FIX_HINT =
-            "Point -D" + LOCATION_PROPERTY + "=/path/to/buildroot-" + PINNED_RELEASE
-                    + " at a Buildroot " + PINNED_RELEASE + " checkout.";
+            "Point -D" + LOCATION_PROPERTY + "=/path/to/buildroot at a Buildroot checkout (the stock layers are"
+                    + " validated on " + PINNED_RELEASE + "; a SkiffOS tree brings its own in skiffos/buildroot).";
 
     public BuildrootTree {
         Objects.requireNonNull(dir, "dir");
@@ -86,45 +91,7 @@ public record BuildrootTree(Path dir, String version) {
         String version = readVersion(makefile).orElseThrow(() -> new SkiffException(
                 makefile + " has no `export BR2_VERSION := <version>` line, so " + abs
                         + " is not a Buildroot tree (or a very old one). " + FIX_HINT));
-        if (!SUPPORTED_VERSION.matcher(version).matches()) {
-            throw new SkiffException("Buildroot at " + abs + " is version " + version
-                    + ", but Skiff requires the " + SUPPORTED_SERIES + " series (pinned release "
-                    + PINNED_RELEASE + "). Check out " + PINNED_RELEASE + " there, or "
-                    + lowerFirst(FIX_HINT));
-        }
         return new BuildrootTree(abs, version);
-    }
-
-    /**
-     * Finds the Buildroot tree for a project: {@code explicitDirOrNull} if given (relative paths
-     * resolve against {@code projectDir}; no fallback if it is invalid), else
-     * {@code <projectDir>/buildroot} if it holds a Makefile, else
-     * {@code <projectDir>/skiffos/buildroot}.
-     *
-     * @throws SkiffException listing every place looked at and how to provide a tree
-     */
-    public static BuildrootTree locate(Path explicitDirOrNull, Path projectDir) {
-        Objects.requireNonNull(projectDir, "projectDir");
-        Path project = projectDir.toAbsolutePath().normalize();
-        if (explicitDirOrNull != null) {
-            Path explicit = project.resolve(explicitDirOrNull).normalize();
-            try {
-                return open(explicit);
-            } catch (SkiffException e) {
-                throw new SkiffException("The Buildroot tree set by -D" + LOCATION_PROPERTY
-                        + " (or <" + LOCATION_PROPERTY + ">) is not usable: " + e.getMessage(), e);
-            }
-        }
-        List<Path> candidates = List.of(project.resolve("buildroot"),
-                project.resolve("skiffos").resolve("buildroot"));
-        for (Path candidate : candidates) {
-            // A Makefile means the user meant this tree; a wrong version there must be
-            // reported, not silently skipped in favour of the next candidate.
-            if (Files.isRegularFile(candidate.resolve("Makefile"))) {
-                return open(candidate);
-            }
-        }
-        throw notFound(project, candidates);
     }
 
     /** The top-level {@code Config.in}, root of the Kconfig tree. */
@@ -135,45 +102,6 @@ public record BuildrootTree(Path dir, String version) {
     /** The {@code configs/} directory holding Buildroot's stock defconfigs. */
     public Path configsDir() {
         return dir.resolve("configs");
-    }
-
-    private static SkiffException notFound(Path project, List<Path> candidates) {
-        StringBuilder msg = new StringBuilder("No Buildroot tree found for project ")
-                .append(project).append(". Looked in:\n");
-        Path emptySubmodule = null;
-        for (Path candidate : candidates) {
-            msg.append("  ").append(candidate).append(": ").append(describe(candidate))
-                    .append('\n');
-            if (emptySubmodule == null && Files.isDirectory(candidate)
-                    && isEmptyDirectory(candidate)) {
-                emptySubmodule = candidate;
-            }
-        }
-        if (emptySubmodule != null) {
-            msg.append(emptySubmodule)
-                    .append(" exists but is empty: the git submodule is not checked out.\n");
-        }
-        msg.append("Fix it with one of:\n")
-                .append("  git submodule update --init buildroot")
-                .append("          (project with a buildroot submodule)\n")
-                .append("  git submodule update --init --recursive")
-                .append("        (generated project with skiffos as a submodule)\n")
-                .append("  -D").append(LOCATION_PROPERTY).append("=/path/to/buildroot-")
-                .append(PINNED_RELEASE).append("   (use an existing checkout)");
-        return new SkiffException(msg.toString());
-    }
-
-    private static String describe(Path candidate) {
-        if (!Files.exists(candidate)) {
-            return "does not exist";
-        }
-        if (!Files.isDirectory(candidate)) {
-            return "is not a directory";
-        }
-        if (isEmptyDirectory(candidate)) {
-            return "is an empty directory (git submodule not checked out)";
-        }
-        return "has no Makefile";
     }
 
     private static Optional<String> readVersion(Path makefile) {
@@ -187,7 +115,17 @@ public record BuildrootTree(Path dir, String version) {
         }
     }
 
-    private static boolean isEmptyDirectory(Path dir) {
+    /** Whether {@code version} belongs to the series the stock layers are validated on. */
+    public static boolean inSupportedSeries(String version) {
+        return SUPPORTED_VERSION.matcher(version).matches();
+    }
+
+    /** The release a Buildroot {@code Makefile}'s text declares, if any. */
+    static Optional<String> versionOf(String makefileText) {
+        return makefileText.lines().map(VERSION_LINE::matcher).filter(Matcher::matches).map(m -> m.group(1)).findFirst();
+    }
+
+    static boolean isEmptyDirectory(Path dir) {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.findAny().isEmpty();
         } catch (IOException e) {

@@ -45,24 +45,26 @@ class BuildrootTreeTest {
     }
 
     @Test
-    void acceptsOtherReleasesOfTheSupportedSeries() throws IOException {
-        assertEquals("2026.02.1",
-                BuildrootTree.open(fakeTree(tmp.resolve("a"), "2026.02.1")).version());
-        assertEquals("2026.02",
-                BuildrootTree.open(fakeTree(tmp.resolve("b"), "2026.02")).version());
+    void acceptsAnyReleaseAndKnowsTheValidatedSeries() throws IOException {
+        // SkiffOS pins a fork ahead of the LTS: every release opens; the series check only warns.
+        assertEquals("2026.08-rc1", BuildrootTree.open(fakeTree(tmp.resolve("a"), "2026.08-rc1")).version());
+        assertEquals("2025.02.1", BuildrootTree.open(fakeTree(tmp.resolve("b"), "2025.02.1")).version());
+        assertTrue(BuildrootTree.inSupportedSeries("2026.02"));
+        assertTrue(BuildrootTree.inSupportedSeries("2026.02.3"));
+        assertTrue(BuildrootTree.inSupportedSeries("2026.02-rc2"));
+        assertTrue(!BuildrootTree.inSupportedSeries("2026.021"));
+        assertTrue(!BuildrootTree.inSupportedSeries("2026.08-rc1"));
     }
 
     @Test
-    void rejectsOtherSeriesNamingBothVersions() throws IOException {
-        Path dir = fakeTree(tmp.resolve("br"), "2025.02.1");
-        SkiffException e = assertThrows(SkiffException.class, () -> BuildrootTree.open(dir));
-        assertMentions(e, dir.toString(), "2025.02.1", "2026.02 series", "2026.02.3");
-    }
-
-    @Test
-    void rejectsLookalikeVersion() throws IOException {
-        Path dir = fakeTree(tmp.resolve("br"), "2026.021");
-        assertThrows(SkiffException.class, () -> BuildrootTree.open(dir));
+    void anotherSeriesGetsOneWarningLineForTheStockLayers() throws IOException {
+        BuildrootTree other = BuildrootTree.open(fakeTree(tmp.resolve("br"), "2025.02.1"));
+        String w = BuildrootCheckout.seriesWarning(other, null).orElseThrow();
+        assertMentions(new SkiffException(w), other.dir().toString(), "2025.02.1", "2026.02 series", "2026.02.3",
+                "dropped-symbol check");
+        assertTrue(!w.contains("\n"), w);
+        BuildrootTree lts = BuildrootTree.open(fakeTree(tmp.resolve("lts"), "2026.02.3"));
+        assertTrue(BuildrootCheckout.seriesWarning(lts, null).isEmpty());
     }
 
     @Test
@@ -102,77 +104,4 @@ class BuildrootTreeTest {
         assertMentions(e, dir.resolve("Makefile").toString(), "BR2_VERSION");
     }
 
-    @Test
-    void locatePrefersExplicitDirectory() throws IOException {
-        Path project = Files.createDirectory(tmp.resolve("project"));
-        fakeTree(project.resolve("buildroot"), "2026.02.3");
-        Path explicit = fakeTree(tmp.resolve("elsewhere"), "2026.02.2");
-        assertEquals(explicit, BuildrootTree.locate(explicit, project).dir());
-    }
-
-    @Test
-    void locateResolvesRelativeExplicitDirectoryAgainstProject() throws IOException {
-        Path project = Files.createDirectory(tmp.resolve("project"));
-        Path tree = fakeTree(project.resolve("vendor/br"), "2026.02.3");
-        assertEquals(tree, BuildrootTree.locate(Path.of("vendor/br"), project).dir());
-    }
-
-    @Test
-    void locateDoesNotFallBackFromInvalidExplicitDirectory() throws IOException {
-        Path project = Files.createDirectory(tmp.resolve("project"));
-        fakeTree(project.resolve("buildroot"), "2026.02.3");
-        Path explicit = tmp.resolve("missing");
-        SkiffException e = assertThrows(SkiffException.class,
-                () -> BuildrootTree.locate(explicit, project));
-        assertMentions(e, "skiff.buildroot", explicit.toString(), "does not exist");
-    }
-
-    @Test
-    void locatePrefersProjectBuildrootOverSkiffosSubmodule() throws IOException {
-        Path project = Files.createDirectory(tmp.resolve("project"));
-        Path direct = fakeTree(project.resolve("buildroot"), "2026.02.3");
-        fakeTree(project.resolve("skiffos/buildroot"), "2026.02.3");
-        assertEquals(direct, BuildrootTree.locate(null, project).dir());
-    }
-
-    @Test
-    void locateFallsBackToSkiffosBuildroot() throws IOException {
-        Path project = Files.createDirectory(tmp.resolve("project"));
-        Files.createDirectory(project.resolve("buildroot"));
-        Path nested = fakeTree(project.resolve("skiffos/buildroot"), "2026.02.3");
-        assertEquals(nested, BuildrootTree.locate(null, project).dir());
-    }
-
-    @Test
-    void locateReportsWrongVersionInsteadOfFallingBack() throws IOException {
-        Path project = Files.createDirectory(tmp.resolve("project"));
-        fakeTree(project.resolve("buildroot"), "2025.02.1");
-        fakeTree(project.resolve("skiffos/buildroot"), "2026.02.3");
-        SkiffException e = assertThrows(SkiffException.class,
-                () -> BuildrootTree.locate(null, project));
-        assertMentions(e, "2025.02.1", project.resolve("buildroot").toString());
-    }
-
-    @Test
-    void locateListsEveryPlaceAndEveryFix() throws IOException {
-        Path project = Files.createDirectory(tmp.resolve("project"));
-        SkiffException e = assertThrows(SkiffException.class,
-                () -> BuildrootTree.locate(null, project));
-        assertMentions(e, project.resolve("buildroot") + ": does not exist",
-                project.resolve("skiffos/buildroot") + ": does not exist",
-                "git submodule update --init buildroot",
-                "git submodule update --init --recursive",
-                "-Dskiff.buildroot=/path/to/buildroot-2026.02.3");
-    }
-
-    @Test
-    void locateSaysWhenSubmoduleIsNotCheckedOut() throws IOException {
-        Path project = Files.createDirectory(tmp.resolve("project"));
-        Files.createDirectory(project.resolve("buildroot"));
-        SkiffException e = assertThrows(SkiffException.class,
-                () -> BuildrootTree.locate(null, project));
-        assertMentions(e, project.resolve("buildroot")
-                + " exists but is empty: the git submodule is not checked out",
-                "git submodule update --init buildroot");
-    }
 }
