@@ -59,6 +59,6 @@ abstract class AbstractImageMojo extends AbstractSkiffMojo {
     /** Scratch space for extracted bundles: beside the POM if there is one, else in ~/.skiff. */
     protected Path scratchDir() {
         if (project != null && project.getFile() != null) return basedir().resolve("target/skiff-scratch");
-        return home.toPath().resolve("scratch");
+        return settings().home().resolve("scratch");
     }
 }

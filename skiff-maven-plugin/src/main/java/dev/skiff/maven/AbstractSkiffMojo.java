@@ -2,14 +2,14 @@ package dev.skiff.maven;
 
 import dev.skiff.NearestNames;
 import dev.skiff.SkiffException;
+import dev.skiff.buildroot.BuildrootCheckout;
 import dev.skiff.buildroot.BuildrootTree;
 import dev.skiff.configure.ConfigureRequest;
-import dev.skiff.configure.VersionInfo;
-import dev.skiff.configure.VersionStamp;
 import dev.skiff.layer.LayerArchive;
 import dev.skiff.layer.LayerCatalog;
 import dev.skiff.layer.LayerName;
-import dev.skiff.layer.LayerRoot;
+import dev.skiff.project.ProjectInputs;
+import dev.skiff.project.ProjectSettings;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,15 +69,23 @@ abstract class AbstractSkiffMojo extends AbstractMojo {
      * {@code mvn clean} must not throw away hours of compiling.
      */
     @org.apache.maven.plugins.annotations.Parameter(property = "skiff.workspacesDir")
-    protected File workspacesDir;
+    protected String workspacesDir;
 
     /** The project's own layer directories, searched first. Default: {@code layers/} if it exists. */
     @org.apache.maven.plugins.annotations.Parameter(property = "skiff.layerRoots")
-    protected List<File> layerRoots;
+    protected List<String> layerRoots;
 
     /** More layer roots, searched after the project's; {@code SKIFF_EXTRA_CONFIGS_PATH} (colon-separated) adds to them. */
     @org.apache.maven.plugins.annotations.Parameter(property = "skiff.extraRoots")
-    protected List<File> extraRoots;
+    protected List<String> extraRoots;
+
+    /**
+     * The SkiffOS tree whose {@code configs/} layers, {@code configs-base/} base layers and
+     * {@code buildroot/} the build uses. Default: {@code skiffos/} beside the POM when it holds a
+     * SkiffOS tree; {@code none} turns it off (the stock layers alone).
+     */
+    @org.apache.maven.plugins.annotations.Parameter(property = "skiff.skiffos")
+    protected String skiffos;
 
     /** Per-layer directories that beat every root: {@code cat/name=/path,cat2/name2=/path2}. */
     @org.apache.maven.plugins.annotations.Parameter(property = "skiff.layerPaths")
@@ -85,31 +93,52 @@ abstract class AbstractSkiffMojo extends AbstractMojo {
 
     /** Layer libraries beyond the stock one, as jar files (a company's layer pack). */
     @org.apache.maven.plugins.annotations.Parameter(property = "skiff.layerArchives")
-    protected List<File> layerArchives;
+    protected List<String> layerArchives;
 
-    /** The base layer merged first. */
-    @org.apache.maven.plugins.annotations.Parameter(property = "skiff.basePre", defaultValue = "base/pre")
+    /** The base layer merged first. Default: SkiffOS's {@code configs-base/pre}, else the stock {@code base/pre}. */
+    @org.apache.maven.plugins.annotations.Parameter(property = "skiff.basePre")
     protected String basePre;
 
-    /** The base layer merged last; it fills the placeholders. */
-    @org.apache.maven.plugins.annotations.Parameter(property = "skiff.basePost", defaultValue = "base/post")
+    /** The base layer merged last; it fills the placeholders. Default: SkiffOS's {@code configs-base/post}, else the stock {@code base/post}. */
+    @org.apache.maven.plugins.annotations.Parameter(property = "skiff.basePost")
     protected String basePost;
 
-    /** Skiff's own cache (extracted layer libraries); the download directory lives here too. */
-    @org.apache.maven.plugins.annotations.Parameter(property = "skiff.home", defaultValue = "${user.home}/.skiff")
-    protected File home;
+    /** Skiff's own cache (extracted layer libraries, cloned Buildroot); default {@code ~/.skiff}. */
+    @org.apache.maven.plugins.annotations.Parameter(property = "skiff.home")
+    protected String home;
 
-    /** The Buildroot tree. Default: the {@code buildroot/} submodule, then {@code skiffos/buildroot}. */
+    /**
+     * The Buildroot tree. Default: with a SkiffOS tree its {@code buildroot/}; otherwise the
+     * project's {@code buildroot/}, else Buildroot 2026.02.3 cloned into {@code ~/.skiff/buildroot/}.
+     */
     @org.apache.maven.plugins.annotations.Parameter(property = "skiff.buildroot")
-    protected File buildroot;
+    protected String buildroot;
 
-    /** The target hostname written into the image. */
-    @org.apache.maven.plugins.annotations.Parameter(property = "skiff.hostname", defaultValue = "skiff")
+    /** Where Buildroot 2026.02.3 is cloned from when a project has no tree; default the official repository. */
+    @org.apache.maven.plugins.annotations.Parameter(property = "skiff.buildrootUrl")
+    protected String buildrootUrl;
+
+    /** A hostname for the target (RFC 1123). Default: the layers decide ({@code skiffos-<commit>} with SkiffOS, {@code skiff} with the stock layers). */
+    @org.apache.maven.plugins.annotations.Parameter(property = "skiff.hostname")
     protected String hostname;
 
     /** Symbols excused from the dropped-symbol check; {@code PREFIX*} matches a prefix. */
     @org.apache.maven.plugins.annotations.Parameter(property = "skiff.allowDropped")
     protected List<String> allowDropped;
+
+    /** Fail on symbols dropped from the SkiffOS tree's layers too (by default they are a warning, as in SkiffOS). */
+    @org.apache.maven.plugins.annotations.Parameter(property = "skiff.strict")
+    protected Boolean strict;
+
+    /** Buildroot's download directory (BR2_DL_DIR), shared by every workspace. Default {@code BR2_DL_DIR}, else {@code ~/.skiff/dl}. */
+    @org.apache.maven.plugins.annotations.Parameter(property = "skiff.downloadDir")
+    protected String downloadDir;
+
+    /** The shared ccache directory (BR2_CCACHE_DIR). Default {@code BR2_CCACHE_DIR}, else {@code ~/.skiff/ccache}. */
+    @org.apache.maven.plugins.annotations.Parameter(property = "skiff.ccacheDir")
+    protected String ccacheDir;
+
+    private ProjectSettings settings;
 
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
@@ -135,133 +164,67 @@ abstract class AbstractSkiffMojo extends AbstractMojo {
         return Path.of(session.getExecutionRootDirectory());
     }
 
-    /**
-     * {@code -D} first, then the POM, then the upstream environment variable. An environment
-     * variable that loses to the POM is named in a warning, never ignored silently; it does not
-     * win over the POM because one exported variable would then retarget every execution.
-     */
-    protected String fromCommandLineOrEnv(String property, String env, String pomValue) {
-        String cli = session.getUserProperties().getProperty(property);
-        if (cli != null) return cli;
-        String e = System.getenv(env);
-        boolean hasEnv = e != null && !e.isBlank();
-        if (pomValue != null) {
-            if (hasEnv && !e.equals(pomValue)) {
-                getLog().warn(env + "=" + e + " is ignored: the POM sets " + property + " to '" + pomValue
-                        + "'. Use -D" + property + "=... to override it.");
+    /** The engine's decisions for this execution, made once from the raw parameters; its warnings are logged. */
+    protected ProjectSettings settings() {
+        if (settings == null) {
+            Map<String, String> cli = new java.util.TreeMap<>();
+            Properties user = session.getUserProperties();
+            for (String k : user.stringPropertyNames()) if (k.startsWith("skiff.")) cli.put(k, user.getProperty(k));
+            List<ProjectInputs.LayerPack> packs = new ArrayList<>();
+            ProjectInputs.LayerPack stock = null;
+            for (Artifact a : plugin.getArtifacts()) {
+                if (a.getFile() == null) continue;
+                if ("dev.skiff:skiff-layers".equals(a.getGroupId() + ":" + a.getArtifactId())) {
+                    stock = new ProjectInputs.LayerPack("stock skiff-layers " + a.getVersion(), a.getFile().toPath());
+                } else if (LayerArchive.isLayerLibrary(a.getFile().toPath())) {
+                    // Layer packs: jars with skiff/layers/ declared as dependencies of this plugin in the POM.
+                    packs.add(new ProjectInputs.LayerPack("layer pack " + a.getGroupId() + ":" + a.getArtifactId() + ":"
+                            + a.getVersion(), a.getFile().toPath()));
+                }
             }
-            return pomValue;
+            ProjectInputs in = new ProjectInputs(basedir(), cli, System.getenv(), config, workspace, workspacesDir,
+                    layerRoots, extraRoots, layerPaths, layerArchives, packs, stock, basePre, basePost, home, buildroot,
+                    buildrootUrl, skiffos, hostname, allowDropped, strict, downloadDir, ccacheDir, session.isOffline(),
+                    project != null ? project.getVersion() : null, plugin.getVersion());
+            settings = ProjectSettings.resolve(in);
+            settings.notes().forEach(getLog()::info);
+            settings.warnings().forEach(getLog()::warn);
         }
-        if (hasEnv) {
-            getLog().info("Using " + env + "=" + e + " from the environment.");
-            return e;
-        }
-        return null;
-    }
-
-    protected String chainSource() {
-        if (session.getUserProperties().getProperty("skiff.config") != null) return "-Dskiff.config";
-        if (config != null) return "skiff.config";
-        String e = System.getenv("SKIFF_CONFIG");
-        return e != null && !e.isBlank() ? "SKIFF_CONFIG" : "skiff.config";
+        return settings;
     }
 
     protected String chain() {
-        return fromCommandLineOrEnv("skiff.config", "SKIFF_CONFIG", config);
+        return settings().chain();
+    }
+
+    /** Where the chain came from, for messages: "-Dskiff.config", "skiff.config" or "SKIFF_CONFIG". */
+    protected String chainSource() {
+        return settings().chainSource();
     }
 
     protected String workspaceId() {
-        String ws = fromCommandLineOrEnv("skiff.workspace", "SKIFF_WORKSPACE", workspace);
-        if (ws == null) ws = "default";
-        if (ws == null || !ws.matches("[A-Za-z0-9_.-]+") || ws.startsWith(".")) {
-            throw new SkiffException("invalid workspace id '" + ws + "' (skiff.workspace): use letters, digits,"
-                    + " '_', '.' or '-', for example -Dskiff.workspace=default.");
-        }
-        return ws;
+        return settings().workspace();
     }
 
     protected Path workspaceDir(String ws) {
-        Path dir = workspacesDir == null ? basedir().resolve("workspaces") : absolute(workspacesDir);
-        return dir.resolve(ws);
+        return settings().workspacesDir().resolve(ws);
     }
 
     protected LayerCatalog catalog() {
-        List<LayerRoot> roots = new ArrayList<>();
-        if (layerRoots == null || layerRoots.isEmpty()) {
-            Path def = basedir().resolve("layers");
-            if (Files.isDirectory(def)) roots.add(new LayerRoot("project", def));
-        } else {
-            for (File f : layerRoots) roots.add(new LayerRoot("project", absolute(f)));
-        }
-        if (extraRoots != null) for (File f : extraRoots) roots.add(new LayerRoot("extra", absolute(f)));
-        String envExtra = System.getenv("SKIFF_EXTRA_CONFIGS_PATH");
-        if (envExtra != null) {
-            for (String p : envExtra.split(":")) {
-                if (!p.isBlank()) roots.add(new LayerRoot("SKIFF_EXTRA_CONFIGS_PATH", Path.of(p).toAbsolutePath()));
-            }
-        }
-        Path cache = home.toPath().resolve("layers");
-        if (layerArchives != null) {
-            for (File f : layerArchives) {
-                roots.add(new LayerRoot("layer archive " + f.getName(), LayerArchive.extract(absolute(f), cache)));
-            }
-        }
-        // Layer packs: jars with skiff/layers/ declared as dependencies of this plugin in the POM,
-        // searched after the project's roots and before the stock library.
-        for (Artifact a : plugin.getArtifacts()) {
-            if (a.getFile() == null || "dev.skiff:skiff-layers".equals(a.getGroupId() + ":" + a.getArtifactId())) continue;
-            if (LayerArchive.isLayerLibrary(a.getFile().toPath())) {
-                roots.add(new LayerRoot("layer pack " + a.getGroupId() + ":" + a.getArtifactId() + ":" + a.getVersion(),
-                        LayerArchive.extract(a.getFile().toPath(), cache)));
-            }
-        }
-        Artifact stock = plugin.getArtifactMap().get("dev.skiff:skiff-layers");
-        if (stock == null || stock.getFile() == null) {
-            throw new SkiffException("the stock layer library dev.skiff:skiff-layers:" + plugin.getVersion()
-                    + " was not resolved with the plugin; check the plugin's dependencies.");
-        }
-        roots.add(new LayerRoot("stock skiff-layers " + stock.getVersion(), LayerArchive.extract(stock.getFile().toPath(), cache)));
-
-        Map<LayerName, Path> overrides = new LinkedHashMap<>();
-        if (layerPaths != null && !layerPaths.isBlank()) {
-            for (String entry : layerPaths.split(",")) {
-                String e = entry.trim();
-                if (e.isEmpty()) continue;
-                int eq = e.indexOf('=');
-                if (eq < 0) {
-                    throw new SkiffException("skiff.layerPaths entry '" + e + "' must be <category>/<name>=<directory>.");
-                }
-                overrides.put(LayerName.parse(e.substring(0, eq), "skiff.layerPaths"), absolute(new File(e.substring(eq + 1).trim())));
-            }
-        }
-        LayerCatalog plain = LayerCatalog.scan(roots, Map.of());
-        // Upstream's SKIFF_CONFIG_PATH_<CAT>_<NAME>: mapped back to a known layer by its suffix.
-        for (Map.Entry<String, String> env : System.getenv().entrySet()) {
-            if (!env.getKey().startsWith("SKIFF_CONFIG_PATH_")) continue;
-            String suffix = env.getKey().substring("SKIFF_CONFIG_PATH_".length());
-            List<LayerName> matches = plain.names().stream().filter(n -> n.envSuffix().equals(suffix)).toList();
-            if (matches.size() == 1) {
-                overrides.putIfAbsent(matches.get(0), Path.of(env.getValue()).toAbsolutePath());
-            } else {
-                getLog().warn(env.getKey() + " is ignored: it names " + (matches.isEmpty() ? "no known layer" : "several layers " + matches)
-                        + ". Use -Dskiff.layerPaths=<category>/<name>=<directory> instead.");
-            }
-        }
-        return overrides.isEmpty() ? plain : LayerCatalog.scan(roots, overrides);
+        return settings().catalog();
     }
 
+    /** The configure request of this execution's workspace ({@code catalog} is {@link #catalog()}). */
     protected ConfigureRequest request(LayerCatalog catalog) {
-        String ws = workspaceId();
-        String projectVersion = project != null ? project.getVersion() : "unknown";
-        VersionInfo version = new VersionInfo(projectVersion, VersionStamp.describe(basedir()), plugin.getVersion());
-        return new ConfigureRequest(chain(), chainSource(), ws, workspaceDir(ws), basedir(), catalog,
-                LayerName.parse(basePre, "skiff.basePre"), LayerName.parse(basePost, "skiff.basePost"),
-                hostname, allowDropped == null ? List.of() : allowDropped, version);
+        return settings().configureRequest();
     }
 
+    /** Locates (checking out or cloning if needed) the Buildroot tree, warning once if it is not the one the layers were validated on. */
     protected BuildrootTree buildrootTree() {
-        return dev.skiff.buildroot.BuildrootCheckout.ensure(buildroot == null ? null : absolute(buildroot), basedir(),
-                session.isOffline(), getLog()::info);
+        ProjectSettings s = settings();
+        BuildrootTree tree = BuildrootCheckout.ensure(s.buildroot(), getLog()::info);
+        BuildrootCheckout.seriesWarning(tree, s.skiffos()).ifPresent(getLog()::warn);
+        return tree;
     }
 
     private Path absolute(File f) {

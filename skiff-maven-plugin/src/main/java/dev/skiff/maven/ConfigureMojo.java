@@ -6,6 +6,8 @@ import dev.skiff.buildroot.WorkspaceLock;
 import dev.skiff.configure.Configure;
 import dev.skiff.configure.ConfigureRequest;
 import dev.skiff.configure.ConfigureResult;
+import dev.skiff.configure.DroppedTable;
+import java.util.List;
 import dev.skiff.kconfig.DroppedSymbol;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -45,7 +47,16 @@ public class ConfigureMojo extends AbstractSkiffMojo {
         int redefs = r.effective().redefinitions().size();
         getLog().info("Merged " + r.effective().sources().size() + " sources, " + redefs + " redefinition(s); report: "
                 + r.finalDir().resolve("report.txt"));
-        for (DroppedSymbol d : r.dropped()) getLog().warn("Allowed dropped symbol: " + d.describe());
+        for (DroppedSymbol d : r.dropped()) {
+            if (d.excuse() == DroppedSymbol.Excuse.ALLOWED) getLog().warn("Allowed dropped symbol: " + d.describe());
+            if (d.excuse() == DroppedSymbol.Excuse.NOT_APPLICABLE) getLog().info("Not applicable: " + d.describe());
+        }
+        List<DroppedSymbol> skiffos = r.dropped().stream().filter(d -> d.excuse() == DroppedSymbol.Excuse.SKIFFOS).toList();
+        if (!skiffos.isEmpty()) {
+            getLog().warn(skiffos.size() + " symbol(s) asked for by layers of the SkiffOS tree did not survive make defconfig"
+                    + " (SkiffOS accepts this; -Dskiff.strict=true makes it an error):");
+            DroppedTable.lines(skiffos).forEach(l -> getLog().warn("  " + l));
+        }
         if (r.gccStampsRemoved()) getLog().info("cflags changed: gcc will be reconfigured.");
         getLog().info("Buildroot configuration: " + r.dotConfig());
     }
