@@ -24,8 +24,18 @@ public final class ConfigReport {
         out.add("Redefinitions: " + redefs.size());
         for (Redefinition r : redefs) out.add("  " + r.describe());
         out.add("");
-        out.add("Dropped symbols: " + dropped.size() + (dropped.isEmpty() ? "" : " (all on the allow-list)"));
-        for (DroppedSymbol d : dropped) out.add("  " + d.describe());
+        out.add("Dropped symbols: " + dropped.size());
+        for (DroppedSymbol.Excuse e : DroppedSymbol.Excuse.values()) {
+            List<DroppedSymbol> group = dropped.stream().filter(d -> d.excuse() == e).toList();
+            if (group.isEmpty()) continue;
+            out.add(switch (e) {
+                case NONE -> "  failing the build:";
+                case ALLOWED -> "  on the allow-list (skiff.allowDropped):";
+                case SKIFFOS -> "  from layers of the SkiffOS tree, which SkiffOS's own configure accepts (-Dskiff.strict=true fails on them):";
+                case NOT_APPLICABLE -> "  added by Skiff, not applicable to this chain:";
+            });
+            for (String l : DroppedTable.lines(group)) out.add("    " + l);
+        }
         if (!eff.omittedPlaceholders().isEmpty()) {
             out.add("");
             out.add("Placeholders left out (nothing to fill them with):");

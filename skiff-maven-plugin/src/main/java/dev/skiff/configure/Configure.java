@@ -10,6 +10,7 @@ import dev.skiff.buildroot.MakeResult;
 import dev.skiff.kconfig.DotConfig;
 import dev.skiff.kconfig.DroppedSymbol;
 import dev.skiff.kconfig.KconfigKind;
+import dev.skiff.kconfig.SymbolCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,6 +53,7 @@ public final class Configure {
                 return new ConfigureResult(eff, fin, dotConfig, fingerprint, true, List.of(), false);
             }
             Files.createDirectories(ws);
+            outputLink(ws);
             Path staging = ws.resolve("skiff.staging");
             Path previous = ws.resolve("skiff.previous");
             Path configBackup = ws.resolve(".config.skiff-previous");
@@ -70,7 +72,7 @@ public final class Configure {
                 MakeResult r = make.run(defconfig(eff, tree, ws), log);
                 if (!r.succeeded()) throw r.failure("make defconfig");
                 DotConfig actual = DotConfig.read(dotConfig);
-                dropped = dev.skiff.kconfig.SymbolCheck.check(eff.fragment(KconfigKind.BUILDROOT), actual, req.allowDropped());
+                dropped = excuse(eff, req, actual, SymbolCheck.check(eff.fragment(KconfigKind.BUILDROOT), actual, req.allowDropped()));
                 List<DroppedSymbol> fatal = dropped.stream().filter(d -> !d.allowed()).toList();
                 if (!fatal.isEmpty()) throw droppedFailure(fatal, dotConfig);
             } catch (RuntimeException e) {
@@ -82,7 +84,7 @@ public final class Configure {
             Files.copy(dotConfig, fin.resolve("final/buildroot"), StandardCopyOption.REPLACE_EXISTING);
             ConfigReport.write(eff, dropped, fin.resolve("report.txt"));
             EffectiveJson.write(eff, fin.resolve("effective.json"));
-            boolean cflagsChanged = oldCflags == null || !eff.cflags().equals(oldCflags.trim());
+            boolean cflagsChanged = oldCflags == null || !oldCflags.equals(eff.files().get("cflags"));
             boolean stampsRemoved = cflagsChanged && removeGccStamps(ws);
             // Written last: its presence marks a complete, checked configuration.
             Files.writeString(fpFile, fingerprint + "\n", StandardCharsets.UTF_8);
@@ -94,6 +96,34 @@ public final class Configure {
         }
     }
 
+    /**
+     * The policy for symbols Kconfig did not keep: a drop from a layer of the SkiffOS tree is a
+     * warning (SkiffOS's own configure accepts it) unless {@code skiff.strict}; a line Skiff added
+     * itself that does not apply (the ccache directory while ccache is off) is noted; everything
+     * else fails unless allowed.
+     */
+    static List<DroppedSymbol> excuse(EffectiveConfig eff, ConfigureRequest req, DotConfig actual, List<DroppedSymbol> found) {
+        java.util.Map<String, MergeSource> byLabel = new java.util.HashMap<>();
+        for (MergeSource s : eff.sources()) byLabel.put(s.label(), s);
+        boolean ccache = "y".equals(actual.value("BR2_CCACHE"));
+        List<DroppedSymbol> out = new ArrayList<>();
+        for (DroppedSymbol d : found) {
+            if (d.allowed()) {
+                out.add(d);
+                continue;
+            }
+            MergeSource s = byLabel.get(d.requested().origin());
+            if (d.requested().file() == null && d.requested().symbol().equals("BR2_CCACHE_DIR") && !ccache) {
+                out.add(d.withExcuse(DroppedSymbol.Excuse.NOT_APPLICABLE));
+            } else if (s != null && s.tolerant() && !req.strict()) {
+                out.add(d.withExcuse(DroppedSymbol.Excuse.SKIFFOS));
+            } else {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
     static MakeInvocation defconfig(EffectiveConfig eff, BuildrootTree tree, Path ws) {
         List<String> args = new ArrayList<>();
         // Always passed, even empty: Buildroot remembers BR2_EXTERNAL in the output directory,
@@ -103,6 +133,22 @@ public final class Configure {
         args.add("defconfig");
         Map<String, String> env = new LinkedHashMap<>(eff.environment());
         return new MakeInvocation(tree, ws, args, env, ws.resolve("configure.log"));
+    }
+
+    /**
+     * SkiffOS links {@code output} to the workspace itself, and its hooks and {@code bind_env.sh}
+     * reach Buildroot's output as {@code $BUILDROOT_DIR/output/...}; so does Skiff.
+     */
+    static void outputLink(Path ws) throws IOException {
+        Path link = ws.resolve("output");
+        if (Files.isSymbolicLink(link)) {
+            if (Files.readSymbolicLink(link).toString().equals(".")) return;
+            Files.delete(link);
+        } else if (Files.exists(link)) {
+            throw new SkiffException(link + " exists and is not the link to the workspace that SkiffOS's hooks expect"
+                    + " ($BUILDROOT_DIR/output); move it away.");
+        }
+        Files.createSymbolicLink(link, Path.of("."));
     }
 
     private static SkiffException droppedFailure(List<DroppedSymbol> fatal, Path dotConfig) {

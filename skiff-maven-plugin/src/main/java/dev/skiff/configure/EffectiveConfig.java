@@ -16,10 +16,16 @@ import java.util.Map;
  * The fully merged configuration of one workspace, before Buildroot sees it: the value that
  * {@code skiff:effective} prints and {@code skiff:configure} writes out.
  *
- * @param fragments merged fragments; the Buildroot one has placeholders filled and the cflags set
+ * @param fragments what each Kconfig world asks for, last assignment winning, each traced to its
+ *     layer file and line; the Buildroot one as Kconfig will read it (placeholders filled, cflags set)
+ * @param files the generated files of the config directory by relative path
+ *     ({@code buildroot/config}, {@code kernel/config}, ..., {@code users}, {@code cflags}),
+ *     byte for byte what SkiffOS's {@code build_configs.sh} writes
  * @param omittedPlaceholders placeholder symbols left out because nothing filled them
  * @param buildTarget the make goal from the first layer with {@code metadata/buildtarget}, or null
- * @param environment the {@code SKIFF_*} variables hooks and commands see
+ * @param environment the variables Buildroot, hooks and commands see on top of the base
+ *     environment: SkiffOS's contract (see {@link SkiffEnvironment}) and the user's own
+ *     {@code SKIFF_*} variables
  */
 public record EffectiveConfig(
         String workspace,
@@ -27,6 +33,7 @@ public record EffectiveConfig(
         ResolvedChain chain,
         List<MergeSource> sources,
         Map<KconfigKind, MergedFragment> fragments,
+        Map<String, String> files,
         List<Assignment> omittedPlaceholders,
         List<Contribution> overlays,
         List<Contribution> buildrootPatchDirs,
@@ -45,6 +52,7 @@ public record EffectiveConfig(
 
     public EffectiveConfig {
         fragments = Collections.unmodifiableMap(new EnumMap<>(fragments));
+        files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
         omittedPlaceholders = List.copyOf(omittedPlaceholders);
         overlays = List.copyOf(overlays);
         buildrootPatchDirs = List.copyOf(buildrootPatchDirs);

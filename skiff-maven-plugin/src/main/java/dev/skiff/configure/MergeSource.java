@@ -11,4 +11,12 @@ import java.nio.file.Path;
  */
 public record MergeSource(String label, Path dir, Kind kind, LayerRoot root) {
     public enum Kind { BASE, LAYER, OVERRIDE }
+
+    /**
+     * Whether this source is a layer of a SkiffOS tree: read as SkiffOS reads it (a line Kconfig
+     * skips is a warning), and a symbol Kconfig drops from it is a warning, since SkiffOS accepts it.
+     */
+    public boolean tolerant() {
+        return root != null && root.isSkiffos();
+    }
 }

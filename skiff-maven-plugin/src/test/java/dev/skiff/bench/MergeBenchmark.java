@@ -7,6 +7,7 @@ import dev.skiff.configure.VersionInfo;
 import dev.skiff.layer.LayerCatalog;
 import dev.skiff.layer.LayerName;
 import dev.skiff.layer.LayerRoot;
+import dev.skiff.layer.LayerSources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,9 +51,10 @@ public final class MergeBenchmark {
     }
 
     private static ConfigureRequest request(String chain, Path stock, Path project) {
-        LayerCatalog catalog = LayerCatalog.scan(List.of(new LayerRoot("stock", stock)), Map.of());
-        return new ConfigureRequest(chain, "benchmark", "bench", project.resolve("workspaces/bench"), project, catalog,
-                LayerName.parse("base/pre", "benchmark"), LayerName.parse("base/post", "benchmark"), "skiff",
-                List.of(), new VersionInfo("0", "bench", "0"));
+        LayerCatalog catalog = LayerCatalog.scan(List.of(new LayerRoot("stock", stock, LayerRoot.Kind.STOCK)), Map.of());
+        LayerSources layers = new LayerSources(catalog, catalog.require(LayerName.parse("base/pre", "benchmark"), "benchmark"),
+                catalog.require(LayerName.parse("base/post", "benchmark"), "benchmark"), null);
+        return new ConfigureRequest(chain, "benchmark", "bench", project.resolve("workspaces/bench"), project, layers,
+                null, List.of(), false, new VersionInfo("0", "bench", "0"), project.resolve("ccache"), null, Map.of());
     }
 }

@@ -32,7 +32,7 @@ class ConfigDirectoryTest {
     }
 
     private Process run(Path script, Path log, String failOne) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("sh", script.toString(), "/target/dir").redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(script.toString(), "/target/dir").redirectErrorStream(true);
         pb.environment().put("HOOK_LOG", log.toString());
         if (failOne != null) pb.environment().put("FAIL_ONE", failOne);
         Process p = pb.start();
@@ -53,10 +53,11 @@ class ConfigDirectoryTest {
         assertEquals("a/one,a/two\n", Files.readString(dir.resolve("skiff_config")));
         assertTrue(Files.readString(dir.resolve("skiff_version")).contains("git=v1.0.0-3-gabcdef0"));
         assertTrue(Files.readString(dir.resolve("buildroot/config")).contains("\nBR2_X=y\n"));
-        assertTrue(Files.readString(dir.resolve("buildroot/config")).contains("BR2_TARGET_OPTIMIZATION=\"-O2\""));
+        assertTrue(Files.readString(dir.resolve("buildroot/config")).contains("BR2_TARGET_OPTIMIZATION=\"-O2 \""));
         for (String k : List.of("kernel", "uboot", "busybox")) assertTrue(Files.isRegularFile(dir.resolve(k + "/config")), k);
-        assertTrue(Files.readString(dir.resolve("users")).endsWith("Alice\n"), "a table without a final newline is closed");
-        assertEquals("-O2\n", Files.readString(dir.resolve("cflags")));
+        // Concatenated as SkiffOS does it (cat >>): a table without a final newline stays so.
+        assertEquals("alice -1 alice -1 =pw /home/alice /bin/sh - Alice", Files.readString(dir.resolve("users")));
+        assertEquals("-O2 \n", Files.readString(dir.resolve("cflags")));
         assertTrue(Files.readString(dir.resolve("skiff-env.sh")).contains("export SKIFF_CONFIG='a/one,a/two'"));
         assertTrue(Files.isExecutable(dir.resolve("pre_build.sh")));
         assertTrue(Files.isExecutable(dir.resolve("post_build.sh")));
@@ -86,8 +87,7 @@ class ConfigDirectoryTest {
         Process p = run(eff.preBuildScript(), log, "3");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(3, p.exitValue());
-        assertTrue(out.contains("pre hook of a/one"), out);
-        assertTrue(out.contains("failed with status 3"), out);
+        assertTrue(out.contains("a/one/hooks/pre.sh of a/one failed with status 3"), out);
         assertEquals(2, Files.readAllLines(log).size(), "a/two's hook must not run after a/one failed");
     }
 

@@ -154,28 +154,38 @@ class LayerMergeTest {
         f.layers.layer("apps/d", "docker-ish", null);
         f.layers.file("apps/d/kernel/c", "CONFIG_CGROUPS=y\n");
         EffectiveConfig eff = f.merge("apps/d");
-        assertTrue(eff.fragment(KconfigKind.KERNEL).isEmpty());
         assertNull(eff.fragment(KconfigKind.BUILDROOT).symbols().get("BR2_LINUX_KERNEL_CONFIG_FRAGMENT_FILES"));
+        assertTrue(eff.omittedPlaceholders().stream().anyMatch(a -> a.symbol().equals("BR2_LINUX_KERNEL_CONFIG_FRAGMENT_FILES")));
         assertTrue(eff.warnings().stream().anyMatch(w -> w.contains("apps/d") && w.contains("BR2_LINUX_KERNEL=y")),
                 eff.warnings().toString());
     }
 
     @Test
-    void cflagsAreJoinedInOrderAndSetLast() {
+    void cflagsAreJoinedAsSkiffosJoinsThemAndSetLast() {
         MergeFixture f = new MergeFixture(tmp);
         f.layers.file("base/pre/cflags/a", "# tuned for the test\n-O2\n");
         f.layers.layer("a/one", "one", null);
-        f.layers.file("a/one/cflags/x", "-mtune=generic -pipe  # trailing comment\n\n");
+        f.layers.file("a/one/cflags/x", "-mtune=generic -pipe\n\n");
+        f.layers.file("a/one/cflags/y", "   # only a comment\n");
         f.layers.file("a/one/buildroot/x", "BR2_TARGET_OPTIMIZATION=\"-Os\"\n");
         EffectiveConfig eff = f.merge("a/one");
-        assertEquals("-O2 -mtune=generic -pipe", eff.cflags());
-        assertEquals("\"-O2 -mtune=generic -pipe\"", value(eff, "BR2_TARGET_OPTIMIZATION"));
-        List<String> order = List.copyOf(eff.fragment(KconfigKind.BUILDROOT).symbols().keySet());
-        assertEquals("BR2_TARGET_OPTIMIZATION", order.get(order.size() - 1));
+        // SkiffOS: comment lines go, every newline becomes a space, files are joined with a space.
+        assertEquals("-O2  -mtune=generic -pipe  ", eff.cflags());
+        assertEquals("\"-O2  -mtune=generic -pipe  \"", value(eff, "BR2_TARGET_OPTIMIZATION"));
+        String br = eff.files().get("buildroot/config");
+        assertTrue(br.endsWith("\nBR2_TARGET_OPTIMIZATION=\"-O2  -mtune=generic -pipe  \"\n"), br);
+        assertTrue(br.contains("# CFLAGS: \"-O2 \"\n"), br);
+        assertEquals("-O2  -mtune=generic -pipe  \n", eff.files().get("cflags"));
+        assertTrue(eff.warnings().stream().anyMatch(w -> w.contains("BR2_TARGET_OPTIMIZATION") && w.contains("cflags/")),
+                eff.warnings().toString());
 
-        f.layers.file("a/one/cflags/y", "-DNAME=\"x\"\n");
+        f.layers.file("a/one/cflags/z", "-DNAME=\"x\"\n");
         SkiffException e = assertThrows(SkiffException.class, () -> f.merge("a/one"));
-        assertTrue(e.getMessage().contains("a/one/cflags/y"), e.getMessage());
+        assertTrue(e.getMessage().contains("a/one/cflags/z"), e.getMessage());
+
+        f.layers.file("a/one/cflags/z", "-pipe  # faster\n");
+        e = assertThrows(SkiffException.class, () -> f.merge("a/one"));
+        assertTrue(e.getMessage().contains("a/one/cflags/z:1") && e.getMessage().contains("own line"), e.getMessage());
     }
 
     @Test

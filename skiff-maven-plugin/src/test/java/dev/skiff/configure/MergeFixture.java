@@ -3,9 +3,12 @@ package dev.skiff.configure;
 import dev.skiff.layer.LayerCatalog;
 import dev.skiff.layer.LayerName;
 import dev.skiff.layer.LayerRoot;
+import dev.skiff.layer.LayerSources;
+import dev.skiff.layer.SkiffosTree;
 import dev.skiff.testing.LayerTree;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,14 +18,20 @@ final class MergeFixture {
     final LayerTree layers;
     final Path workspaceDir;
     List<String> allow = new ArrayList<>();
-    String hostname = "skiff";
-    VersionInfo version = new VersionInfo("1.0.0", "v1.0.0-3-gabcdef0", "0.1.0");
+    String hostname;
+    boolean strict;
+    VersionInfo version = new VersionInfo("1.0.0", "v1.0.0-3-gabcdef0", "abcdef0", "0.1.0", null);
+    Path ccacheDir;
+    Path buildrootDir;
+    Map<String, String> passthrough = new LinkedHashMap<>();
     boolean stock;
+    SkiffosTree skiffos;
 
     MergeFixture(Path tmp) {
         project = new LayerTree(tmp.resolve("project"));
         layers = new LayerTree(tmp.resolve("project/layers"));
         workspaceDir = tmp.resolve("project/workspaces/default");
+        ccacheDir = tmp.resolve("ccache");
         layers.layer("base/pre", "test base pre", null);
         layers.layer("base/post", "test base post", null);
     }
@@ -35,11 +44,29 @@ final class MergeFixture {
         return this;
     }
 
+    /** Uses a SkiffOS tree: its configs/ after the project's layers, its configs-base/ as base layers. */
+    MergeFixture withSkiffos(SkiffosTree tree) throws java.io.IOException {
+        skiffos = tree;
+        dev.skiff.FileTree.delete(layers.root().resolve("base"));
+        return this;
+    }
+
     LayerCatalog catalog() {
         List<LayerRoot> roots = new ArrayList<>();
-        roots.add(new LayerRoot("project", layers.root()));
-        if (stock) roots.add(new LayerRoot("stock", LayerTree.stockLayers()));
+        roots.add(new LayerRoot("project", layers.root(), LayerRoot.Kind.PROJECT));
+        if (skiffos != null) roots.add(new LayerRoot("SkiffOS " + skiffos.version(), skiffos.configsDir(), LayerRoot.Kind.SKIFFOS));
+        if (stock || skiffos != null) roots.add(new LayerRoot("stock", LayerTree.stockLayers(), LayerRoot.Kind.STOCK));
         return LayerCatalog.scan(roots, Map.of());
+    }
+
+    LayerSources sources() {
+        LayerCatalog c = catalog();
+        if (skiffos != null) {
+            LayerRoot base = new LayerRoot("SkiffOS configs-base", skiffos.baseDir(), LayerRoot.Kind.SKIFFOS);
+            return new LayerSources(c, dev.skiff.layer.Layer.read(new LayerName("base", "pre"), skiffos.baseDir().resolve("pre"), base),
+                    dev.skiff.layer.Layer.read(new LayerName("base", "post"), skiffos.baseDir().resolve("post"), base), skiffos);
+        }
+        return new LayerSources(c, c.require(LayerName.parse("base/pre", "t"), "t"), c.require(LayerName.parse("base/post", "t"), "t"), null);
     }
 
     ConfigureRequest request(String chain) {
@@ -48,7 +75,7 @@ final class MergeFixture {
 
     ConfigureRequest request(String chain, String workspace) {
         return new ConfigureRequest(chain, "test", workspace, workspaceDir.resolveSibling(workspace), project.root(),
-                catalog(), LayerName.parse("base/pre", "t"), LayerName.parse("base/post", "t"), hostname, allow, version);
+                sources(), hostname, allow, strict, version, ccacheDir, buildrootDir, passthrough);
     }
 
     EffectiveConfig merge(String chain) {

@@ -25,7 +25,7 @@ class ReadmeTest {
     @Test
     void theStockLayerTableListsEveryLayerWithItsDescription() throws Exception {
         String readme = readme();
-        LayerCatalog c = LayerCatalog.scan(List.of(new LayerRoot("stock", LayerTree.stockLayers())), Map.of());
+        LayerCatalog c = LayerCatalog.scan(List.of(new LayerRoot("stock", LayerTree.stockLayers(), LayerRoot.Kind.STOCK)), Map.of());
         for (Layer l : c.all()) {
             String row = "| `" + l.name() + "` | " + l.description().replace('|', '/') + " |";
             assertTrue(readme.contains(row), "README lacks the row for " + l.name() + ": " + row);

@@ -1,0 +1,147 @@
+package dev.skiff.configure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.skiff.FileTree;
+import dev.skiff.buildroot.BuildrootMake;
+import dev.skiff.buildroot.BuildrootTree;
+import dev.skiff.project.ProjectInputs;
+import dev.skiff.project.ProjectSettings;
+import dev.skiff.testing.LayerTree;
+import dev.skiff.testing.PathNormalizer;
+import dev.skiff.testing.RealBuildroot;
+import dev.skiff.testing.RealSkiffos;
+import dev.skiff.testing.SkiffosOracle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The promise of the SkiffOS mode: for the same chain, the same SkiffOS commit and the same
+ * Buildroot tree, Skiff's final {@code .config} is the one SkiffOS's own {@code make configure}
+ * writes, and so are the kernel, U-Boot and Busybox fragment files and the users table that the
+ * configuration names. SkiffOS runs side by side as the oracle, on real SkiffOS (the fixture
+ * bundle) with Buildroot 2026.08-rc1 in place of its fork.
+ *
+ * <p>Covered: every board, virt and browser layer of SkiffOS with {@code skiff/core}; every
+ * {@code core/*} layer on {@code pi/4}; every {@code apps/*}, {@code util/*}, {@code driver/*}
+ * and {@code skiff/*} layer on {@code pi/4}.
+ */
+class RealSkiffosConfigureTest {
+    static final String BOARD = "pi/4";
+    /** The workspace name on both sides. */
+    static final String WS = "oracle";
+    private static final Set<String> ADD_ON_CATEGORIES = Set.of("apps", "util", "driver", "skiff");
+    private static Path tmp;
+    private static Path skiffos;
+    private static Path project;
+
+    /** One SkiffOS checkout for every chain; both sides reuse one workspace, so kconfig is built once each. */
+    static synchronized Path skiffos() throws Exception {
+        if (skiffos == null) {
+            BuildrootTree next = RealBuildroot.next();
+            tmp = Files.createTempDirectory("skiff-skiffos-oracle");
+            skiffos = RealSkiffos.checkout(tmp.resolve("skiffos"), next);
+            project = tmp.resolve("project");
+            // The same overrides on both sides: SkiffOS's checkout ships some (a root overlay and
+            // a kernel patch directory); the project gets a copy of them.
+            copyTree(skiffos.resolve("overrides"), project.resolve("overrides"));
+        }
+        return skiffos;
+    }
+
+    @AfterAll
+    static void cleanup() throws IOException {
+        if (tmp != null) FileTree.delete(tmp);
+    }
+
+    static Stream<String> chains() throws Exception {
+        if (RealBuildroot.setting(RealBuildroot.NEXT) == null || RealBuildroot.setting(RealSkiffos.VARIABLE) == null) {
+            return Stream.of("(no real SkiffOS configured)");
+        }
+        Path configs = skiffos().resolve("configs");
+        List<String> chains = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(configs, 2)) {
+            for (Path p : s.filter(p -> configs.relativize(p).getNameCount() == 2 && Files.isDirectory(p)).sorted().toList()) {
+                String layer = configs.relativize(p).toString();
+                String cat = layer.substring(0, layer.indexOf('/'));
+                if (layer.equals("skiff/core")) chains.add(BOARD + ",skiff/core");
+                else if (cat.equals("core")) chains.add(BOARD + "," + layer);
+                else if (ADD_ON_CATEGORIES.contains(cat)) chains.add(BOARD + "," + layer);
+                else chains.add(layer + ",skiff/core");
+            }
+        }
+        // A developer's knob for a quick round: SKIFF_TEST_ORACLE_CHAINS=pi/4,skiff/core;virt/qemu,skiff/core
+        // runs just those. CI leaves it unset and runs every chain.
+        String only = RealBuildroot.setting("SKIFF_TEST_ORACLE_CHAINS");
+        if (only != null) {
+            List<String> picked = List.of(only.split(";"));
+            System.err.println("NOTE: SKIFF_TEST_ORACLE_CHAINS limits the SkiffOS oracle to " + picked);
+            return picked.stream();
+        }
+        return chains.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("chains")
+    void finalConfigIsTheOneSkiffosWrites(String chain) throws Exception {
+        BuildrootTree next = RealBuildroot.next();
+        Path sk = skiffos();
+        SkiffosOracle oracle = new SkiffosOracle(sk);
+        Path theirs = oracle.configure(chain, WS);
+
+        ConfigureResult r = configure(chain, WS, next);
+        Path ours = r.finalDir();
+
+        PathNormalizer n = new PathNormalizer()
+                .map(theirs, "@FINAL@").map(ours, "@FINAL@")
+                .map(oracle.workspaceDir(WS), "@WS@").map(project.resolve("workspaces").resolve(WS), "@WS@")
+                .map(sk.resolve("workspaces/.ccache").resolve(WS), "@CCACHE@").map(tmp.resolve("ccache"), "@CCACHE@")
+                .map(sk.resolve("overrides"), "@OVERRIDES@").map(project.resolve("overrides"), "@OVERRIDES@");
+        for (String f : List.of("final/buildroot", "kernel/config", "uboot/config", "busybox/config", "users")) {
+            String expected = n.apply(SkiffosOracle.read(theirs.resolve(f)));
+            String actual = n.apply(SkiffosOracle.read(ours.resolve(f)));
+            assertEquals(expected, actual, () -> chain + ": " + f + " differs from SkiffOS's:\n" + PathNormalizer.diff(expected, actual));
+        }
+        assertTrue(SkiffosOracle.read(ours.resolve("final/buildroot")).contains("BR2_TARGET_GENERIC_HOSTNAME=\"skiffos-"),
+                "the hostname comes from the SkiffOS tree's version");
+    }
+
+    static ConfigureResult configure(String chain, String workspace, BuildrootTree tree) throws Exception {
+        // A layer library directory as the plugin gets it from its jar: layers under skiff/layers/.
+        Path stockLib = tmp.resolve("stock-lib");
+        if (!Files.exists(stockLib)) {
+            Files.createDirectories(stockLib.resolve("skiff"));
+            Files.createSymbolicLink(stockLib.resolve("skiff/layers"), LayerTree.stockLayers());
+        }
+        ProjectInputs in = new ProjectInputs(project, Map.of(), Map.of(), chain, workspace, null, null, null, null, null,
+                null, new ProjectInputs.LayerPack("stock", stockLib), null, null, tmp.resolve("home").toString(),
+                null, null, skiffos.toString(), null, null, null, null, tmp.resolve("ccache").toString(),
+                true, "1.0.0", "test");
+        ProjectSettings settings = ProjectSettings.resolve(in);
+        // The user's way: the tree is SkiffOS's buildroot/ (here the link to the 2026.08-rc1 tree).
+        BuildrootTree br = dev.skiff.buildroot.BuildrootCheckout.ensure(settings.buildroot(), l -> { });
+        assertEquals(skiffos.resolve("buildroot"), br.dir());
+        assertEquals(tree.version(), br.version());
+        return new Configure(new BuildrootMake()).run(settings.configureRequest(), br, l -> { });
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(t);
+                else Files.copy(p, t);
+            }
+        }
+    }
+}
