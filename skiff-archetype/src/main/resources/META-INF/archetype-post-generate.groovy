@@ -32,7 +32,7 @@ final List<List<String>> JGIT_JARS = [
 ]
 final String ARCHETYPE = 'dev.skiff:skiff-archetype:@project.version@'
 
-// The stock board and virtual-machine layers a project can start from (skiff-layers).
+// The stock board and virtual-machine layers (skiff-layers): known without SkiffOS.
 final List<String> BOARDS = ['virt/qemu', 'virt/docker', 'virt/virtualbox', 'virt/wsl', 'browser/v86',
                              'pi/0', 'pi/1', 'pi/3', 'pi/4', 'pi/4x32', 'pi/5', 'intel/x64', 'intel/desktop']
 final String SUBMODULE = 'skiffos'
@@ -81,16 +81,23 @@ if (!(vendor ==~ /[a-z0-9_]+/)) {
             + " and must match [a-z0-9_]+ (lower-case letters, digits and '_'). Nearest valid value: " + fixed
             + ". Use -Dvendor=" + fixed + ".")
 }
-if (!BOARDS.contains(board)) {
-    String w = board.toLowerCase(Locale.ROOT).trim()
-    def near = BOARDS.collect { [it, distance(w, it)] }
+/** Up to three names of {@code known} nearest to {@code wanted}. */
+List<String> nearest(String wanted, Collection<String> known) {
+    String w = wanted.toLowerCase(Locale.ROOT).trim()
+    return known.collect { [it, distance(w, it)] }
             .findAll { it[1] <= Math.max(2, w.length().intdiv(2)) || (w && (it[0].contains(w) || w.contains(it[0]))) }
             .sort { a, b -> a[1] <=> b[1] ?: a[0] <=> b[0] }
             .collect { it[0] }
             .take(3)
-    errors << ("Unknown board '" + board + "': board must be one of the stock board or virt layers: "
-            + BOARDS.join(', ') + "."
-            + (near ? " Did you mean " + near.join(', ') + "? Use -Dboard=" + near[0] + "." : ""))
+}
+
+// Any SkiffOS board is welcome: the name is checked here, and against SkiffOS's configs/ once
+// SkiffOS is cloned (below); the stock boards are known without it.
+if (!(board ==~ /[a-z0-9_]+\/[a-z0-9_]+/)) {
+    def near = nearest(board, BOARDS)
+    errors << ("Invalid board '" + board + "': a board is a layer name <category>/<name> (lower-case letters,"
+            + " digits and '_'), a board of SkiffOS (./mvnw skiff:layers lists them) or of the stock layers: "
+            + BOARDS.join(', ') + "." + (near ? " Did you mean " + near.join(', ') + "? Use -Dboard=" + near[0] + "." : ""))
 }
 if (!(skipGitText in ['true', 'false'])) {
     String guess = skipGitText.toLowerCase(Locale.ROOT) in ['yes', 'y', '1', 'on', 'tru', 'ture'] ? 'true' : 'false'
@@ -185,9 +192,18 @@ def byHand = { String why ->
      "git commit -m " + q("New Skiff project " + artifactId)].each { warn("  " + it) }
 }
 
+/** Without SkiffOS at hand, a board that is not a stock one cannot be checked yet: say so. */
+def uncheckedBoard = {
+    if (!BOARDS.contains(board)) {
+        warn("Board " + board + " is not a stock board and SkiffOS is not there to check it against;"
+                + " ./mvnw skiff:validate checks it once skiffos/ is checked out.")
+    }
+}
+
 if (skipGitText == 'true') {
     info("skipGit=true: no git repository, no SkiffOS submodule, no commit. To add SkiffOS later: "
             + "git init && " + addLater + " && git submodule update --init --recursive")
+    uncheckedBoard()
     return
 }
 
@@ -319,6 +335,24 @@ try {
         }
     }
 
+    if (added) {
+        // The board must exist now that SkiffOS is here: in its configs/, or among the stock boards.
+        File configs = new File(projectDir, SUBMODULE + '/configs')
+        if (!new File(configs, board).isDirectory() && !BOARDS.contains(board)) {
+            List<String> known = []
+            configs.eachDir { c -> c.eachDir { l -> known << (c.name + '/' + l.name) } }
+            def near = nearest(board, known + BOARDS)
+            git.close()
+            git = null
+            projectDir.deleteDir()
+            throw new IllegalArgumentException("Cannot create the Skiff project " + artifactId + ": unknown board '"
+                    + board + "': neither SkiffOS (" + skiffosUrl + ") nor the stock layers have it."
+                    + (near ? " Did you mean " + near.join(', ') + "? Use -Dboard=" + near[0] + "." : "")
+                    + " The project directory " + projectDir + " was removed.")
+        }
+    } else {
+        uncheckedBoard()
+    }
     git.add().addFilepattern('.').call()
     def commit = git.commit().setMessage(firstCommitMessage).setSign(false).setNoVerify(true).call()
     String id = commit.id.abbreviate(7).name()
@@ -330,6 +364,8 @@ try {
         warn("The project is committed (" + id + ") without the " + SUBMODULE + "/ submodule. Add it later with:")
         [cdLine, addLater, "git submodule update --init --recursive", commitLater].each { warn("  " + it) }
     }
+} catch (IllegalArgumentException bad) {
+    throw bad
 } catch (Throwable t) {
     byHand("git failed: " + rootCause(t) + " (the project files are complete).")
 } finally {

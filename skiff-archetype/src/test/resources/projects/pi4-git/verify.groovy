@@ -7,7 +7,7 @@ def it = evaluate(new File(basedir, '../../it-support.groovy'))
 
 String pom = new File(projectDir, 'pom.xml').text
 assert pom.contains('<config>pi/4,skiff/core,lab_works/app</config>')
-assert new File(projectDir, 'README.md').text.contains('mvn skiff:install -Dskiff.imageFile=disk.img')
+assert new File(projectDir, 'README.md').text.contains('./mvnw skiff:install -Dskiff.imageFile=disk.img')
 assert new File(projectDir, 'layers/lab_works/app/root_overlay/etc/lab_works-release').text.contains('BOARD=pi/4')
 assert !new File(projectDir, '.gitmodules').exists() && !new File(projectDir, 'skiffos').exists()
 
@@ -48,4 +48,31 @@ try {
 }
 println "Submodule added and committed in " + dir
 out.deleteDir()
+
+// A SkiffOS board: checked against the cloned SkiffOS's configs/. A small SkiffOS-shaped
+// repository stands in for the URL here (the real SkiffOS flow is it/src/it/archetype-skiffos).
+File sk = it.tempDir('skiffos-repo')
+['configs/odroid/xu4/metadata/description', 'configs/pi/4/metadata/description',
+ 'configs-base/pre/buildroot/arch', 'configs-base/post/buildroot/config'].each { f ->
+    File x = new File(sk, f); x.parentFile.mkdirs(); x.text = '# ' + f + '\n'
+}
+def skGit = Git.init().setDirectory(sk).setInitialBranch('master').call()
+skGit.add().addFilepattern('.').call()
+skGit.commit().setMessage('skiffos').setAuthor('t', 't@example.com').setCommitter('t', 't@example.com').setSign(false).call()
+skGit.close()
+String skUrl = 'file://' + sk.absolutePath
+File out2 = it.tempDir('skiffos-board')
+File dir2 = it.copyProject(projectDir, new File(out2, 'lab-os'))
+e = it.runPostGenerate([vendor: 'lab_works', board: 'odroid/xu4', skiffosUrl: skUrl, skipGit: 'false'], out2, 'lab-os')
+assert e == null : "a SkiffOS board must be accepted: " + e
+assert new File(dir2, 'skiffos/configs/odroid/xu4').isDirectory()
+out2.deleteDir()
+File out3 = it.tempDir('skiffos-bad-board')
+File dir3 = it.copyProject(projectDir, new File(out3, 'lab-os'))
+e = it.runPostGenerate([vendor: 'lab_works', board: 'odroid/xu44', skiffosUrl: skUrl, skipGit: 'false'], out3, 'lab-os')
+assert e instanceof IllegalArgumentException : "an unknown board must fail clearly: " + e
+['odroid/xu44', 'Did you mean odroid/xu4', '-Dboard=odroid/xu4', 'removed'].each { w -> assert e.message.contains(w) : e.message }
+assert !dir3.exists() : "partial project left in " + dir3
+out3.deleteDir()
+sk.deleteDir()
 return true
