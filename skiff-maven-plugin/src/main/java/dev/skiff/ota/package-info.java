@@ -17,6 +17,10 @@
  * </pre>
  * Files in {@code B} that are in neither set (a user's notes) are never touched.
  *
+ * <p>The device-side scripts are resource files next to this package ({@link dev.skiff.ota.DeviceScript});
+ * {@code switch.sh} documents this layout, the manifest and journal format, and each step of the
+ * switch-over.
+ *
  * <h2>Push</h2>
  * Nothing in the active set changes until the staging set is complete and verified: unchanged
  * files are copied on the device, changed ones uploaded, then {@code sha256sum -c} checks every
