@@ -39,6 +39,9 @@ public final class BootSetPush {
     public static final String MANIFEST = ".skiff-set";
     static final String PREVIOUS = ".skiff-prev";
 
+    /** switch.sh's exit status for "no backup, or an empty one": nothing was changed. */
+    private static final int NOTHING_TO_ROLL_BACK = 6;
+
     private static final Pattern SUM_LINE = Pattern.compile("([0-9a-f]{64}) [ *](.+)");
 
     private final DeviceConnection device;
@@ -168,15 +171,19 @@ public final class BootSetPush {
     public PushResult rollback() {
         progress.step("Rolling back " + device.address() + ":" + bootDir + " to the backup in " + BACKUP
                 + " (checked with sha256sum first)");
-        String out = runSwitch("rollback");
+        DeviceConnection.ExecResult r = device.exec(DeviceScript.SWITCH.command(List.of(bootDir, "rollback")));
+        if (r.exitStatus() == NOTHING_TO_ROLL_BACK) {
+            throw new SkiffException("nothing to roll back to on " + device.address() + ": " + r.stderr().strip());
+        }
+        if (r.exitStatus() != 0) {
+            throw new SkiffException("the rollback failed on " + device.address() + " (exit status " + r.exitStatus() + ")"
+                    + (r.stderr().isBlank() ? "." : ": " + r.stderr().strip()));
+        }
+        String out = r.stdout();
         int files = 0;
         Matcher m = Pattern.compile("@rolledback (\\d+)").matcher(out);
         if (m.find()) files = Integer.parseInt(m.group(1));
         return new PushResult(PushResult.Action.ROLLED_BACK, bootDir, files, 0, 0, 0, 0, out.contains("@recovered"));
-    }
-
-    private String runSwitch(String mode) {
-        return device.run("the switch-over script (" + mode + ")", DeviceScript.SWITCH.command(List.of(bootDir, mode)));
     }
 
     private void checkSpace(Probe probe, long needBytes) {

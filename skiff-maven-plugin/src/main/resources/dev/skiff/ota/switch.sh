@@ -14,7 +14,8 @@
 #             backup; print @switched.
 #   rollback  complete a pending journal first (printing @recovered), then make the backup the
 #             active set and the active set the backup; print "@rolledback <files>".
-# Exit status: 0 done; 3 B does not exist; 4 failed, with the reason on stderr.
+# Exit status: 0 done; 3 B does not exist; 4 failed, with the reason on stderr; 6 nothing to
+# roll back to (no backup, or an empty one), with the reason on stderr and nothing changed.
 #
 # State in B. Everything lives in B itself so that each mv is a rename within one file system
 # (B is usually a FAT mount point: it cannot be renamed and cannot hold symlinks):
@@ -52,13 +53,22 @@
 # it from any point yields exactly the new set, with the replaced one as the backup.
 # SwitchScriptCrashTest and SwitchOverCutTest cut this script before every file system command.
 
-B=$1; MODE=$2
+B=$1; MODE=$2; RECOVERED=
 S=.skiff-staging; P=.skiff-backup; J=.skiff-switch; M=.skiff-set
 trap '' HUP PIPE
 set -f
 cd "$B" 2>/dev/null || { echo "the boot directory $B does not exist on the device (is the boot partition mounted? -Dskiff.remoteBootDir sets the directory)" >&2; exit 3; }
 
 fail() { echo "$*" >&2; exit 4; }
+# nothing REASON: refuse a rollback that has nothing to go back to.
+nothing() {
+  if [ -n "$RECOVERED" ]; then
+    echo "$* The interrupted switch-over in $B was completed; nothing else was changed." >&2
+  else
+    echo "$* Nothing was changed." >&2
+  fi
+  exit 6
+}
 # paths MANIFEST: the paths it lists, one a line (see the format above).
 paths() { cut -c67- "$1"; }
 # innew PATH: true if the new set (the journal) has PATH.
@@ -115,7 +125,7 @@ case "$MODE" in
     ;;
   rollback)
     if [ -f "$J" ]; then
-      finish; echo @recovered
+      finish; echo @recovered; RECOVERED=1
       # The cut-short operation was itself a rollback: it is complete now.
       if [ -f "$P/.skiff-from-rollback" ]; then echo "@rolledback $(grep -c . "$M")"; exit 0; fi
     fi
@@ -123,11 +133,14 @@ case "$MODE" in
       # A rollback cut short after moving the backup into place (before its journal): resume it.
       checkset "$S"
     elif [ -f "$P/$M" ]; then
+      # The first push to B replaced nothing, so its backup is the empty set. Rolling back to
+      # it would empty the boot directory: refuse before changing anything.
+      grep -q . "$P/$M" || nothing "the backup in $B/$P is empty: the push that installed the active set was the first to $B and replaced no files."
       checkset "$P"
       [ -f "$M" ] || fail "the active set in $B has no manifest ($M), so it cannot be kept as the backup"
       { : > "$P/.skiff-rollback" && rm -rf "$S" && mv "$P" "$S"; } || fail "cannot move the backup set into place for switching"
     else
-      fail "there is no backup set in $B/$P: nothing to roll back to (a push that changes the device keeps the set it replaces there)"
+      nothing "there is no backup set in $B/$P (a push that changes the device keeps the set it replaces there)."
     fi
     # What the backup will hold: the files of the active set that exist.
     : > "$S/.skiff-prev" || fail "cannot write $B/$S/.skiff-prev"

@@ -189,6 +189,23 @@ class BootSetPushTest {
     }
 
     @Test
+    void rollbackRightAfterTheFirstPushHasNothingToRollBackToAndChangesNothing() throws Exception {
+        // The first push to an empty boot directory replaces nothing: its backup is the empty set.
+        Map<String, byte[]> v1 = v1();
+        push(images("v1", v1));
+        Map<String, String> before = snapshot(boot);
+        assertTrue(before.containsKey(BootSetPush.BACKUP + "/" + BootSetPush.MANIFEST), "the first push kept an (empty) backup");
+
+        SkiffException e = assertThrows(SkiffException.class, this::rollback);
+        assertTrue(e.getMessage().startsWith("nothing to roll back to on " + sshd.address()), e.getMessage());
+        assertTrue(e.getMessage().contains("the first to " + boot), e.getMessage());
+        assertTrue(e.getMessage().contains("Nothing was changed."), e.getMessage());
+        assertFalse(e.getMessage().contains("damaged"), e.getMessage());
+        assertEquals(before, snapshot(boot), "every file and directory in the boot directory, push's own state included");
+        assertSet(v1, boot);
+    }
+
+    @Test
     void damagedBackupIsNotRestored() throws Exception {
         Map<String, byte[]> v1 = v1();
         Map<String, byte[]> v2 = changed(v1, "Image", "kernel 2");
@@ -378,6 +395,17 @@ class BootSetPushTest {
                 String rel = dir.relativize(p).toString();
                 if (rel.startsWith(".skiff")) continue;
                 m.put(rel, Files.readAllBytes(p));
+            }
+        }
+        return m;
+    }
+
+    /** Every entry under {@code dir}, push's own state included: directories as "dir", files as their SHA-256. */
+    static Map<String, String> snapshot(Path dir) throws IOException {
+        Map<String, String> m = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(p -> !p.equals(dir)).toList()) {
+                m.put(dir.relativize(p).toString(), Files.isDirectory(p) ? "dir" : dev.skiff.Sha256.of(p));
             }
         }
         return m;
