@@ -254,6 +254,31 @@ class BootSetPushTest {
     }
 
     @Test
+    void newKeyTypeForAHostKnownUnderAnotherTypeIsRefusedEvenWithAcceptNew() throws Exception {
+        // known_hosts knows the device only by an ECDSA key; the device (or someone in the middle)
+        // presents an Ed25519 one. OpenSSH's accept-new would add it: skiff refuses.
+        Path ecdsa = tmp.resolve("old_ecdsa_host_key");
+        TestSshd.keygen(ecdsa, "ecdsa");
+        Path knownHosts = tmp.resolve("known_hosts_other_type");
+        String content = "# devices\n[127.0.0.1]:" + sshd.port + " " + Files.readString(Path.of(ecdsa + ".pub"));
+        Files.writeString(knownHosts, content);
+        ClientIdentities ids = ClientIdentities.resolve(sshd.clientKey, sshd.dir);
+        for (boolean acceptNew : new boolean[] {true, false}) {
+            SkiffException e = assertThrows(SkiffException.class,
+                    () -> DeviceConnection.open(sshd.address(), new HostKeyPolicy(knownHosts, acceptNew), ids).close(),
+                    "acceptNew=" + acceptNew);
+            String m = e.getMessage();
+            assertTrue(m.contains("HOST KEY TYPE CHANGED for [127.0.0.1]:" + sshd.port), m);
+            assertTrue(m.contains("ssh-ed25519 key " + fingerprint(sshd.hostKey)), "names the presented key: " + m);
+            assertTrue(m.contains(knownHosts + " knows it only by its ecdsa-sha2-nistp256 on line 2"), "names the known type,"
+                    + " the file and the line: " + m);
+            assertTrue(m.contains("stricter than OpenSSH"), m);
+            assertTrue(m.contains("ssh-keygen -f " + knownHosts + " -R '[127.0.0.1]:" + sshd.port + "'"), m);
+            assertEquals(content, Files.readString(knownHosts), "known_hosts is left as it was (acceptNew=" + acceptNew + ")");
+        }
+    }
+
+    @Test
     void hostListedWithSeveralKeyTypesIsAccepted() throws Exception {
         // The first line for the host is another key type (an old ECDSA host key): every line counts.
         Path ecdsa = tmp.resolve("old_ecdsa_host_key");
