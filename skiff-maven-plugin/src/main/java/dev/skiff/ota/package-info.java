@@ -48,7 +48,9 @@
  *     complete set: the old one, or the new one if only the final sync was left.
  * </ol>
  * {@code SwitchScriptCrashTest} cuts the script before each of its file system commands in turn
- * and checks both rules.
+ * and checks both rules; {@code SwitchOverCutTest} does the same through a real sshd, killing the
+ * SSH session (or only dropping its connection) at each step of a push's and a rollback's
+ * switch-over, and lets the next push or rollback complete it.
  *
  * <h2>Up to date, rollback</h2>
  * If every file already matches and nothing stale would remain, nothing is sent and nothing
