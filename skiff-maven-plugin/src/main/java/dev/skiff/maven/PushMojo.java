@@ -43,7 +43,11 @@ public class PushMojo extends AbstractImageMojo {
     @Parameter(property = "skiff.identity")
     private File identity;
 
-    /** Trusts a device whose host key is not in ~/.ssh/known_hosts yet, and adds it there. */
+    /**
+     * Trusts a device whose host key is not in ~/.ssh/known_hosts yet, and adds it there. A
+     * changed key, and a key of a new type for a device known under another type, are still
+     * refused (stricter than OpenSSH's accept-new).
+     */
     @Parameter(property = "skiff.acceptNewHostKey", defaultValue = "false")
     private boolean acceptNewHostKey;
 

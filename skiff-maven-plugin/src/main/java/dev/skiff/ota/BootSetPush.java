@@ -39,6 +39,9 @@ public final class BootSetPush {
     public static final String MANIFEST = ".skiff-set";
     static final String PREVIOUS = ".skiff-prev";
 
+    /** switch.sh's exit status for "no backup, or an empty one": nothing was changed. */
+    private static final int NOTHING_TO_ROLL_BACK = 6;
+
     private static final Pattern SUM_LINE = Pattern.compile("([0-9a-f]{64}) [ *](.+)");
 
     private final DeviceConnection device;
@@ -104,8 +107,7 @@ public final class BootSetPush {
         if (allMatch && !staleRemain) {
             if (!newManifest.equals(manifest(probe.manifest))) {
                 device.writeText(bootDir + "/" + MANIFEST + ".tmp", newManifest);
-                device.run("recording the boot set manifest", Shell.script(
-                        "cd \"$1\" && mv -f " + MANIFEST + ".tmp " + MANIFEST + " && sync", List.of(bootDir)));
+                device.run("recording the boot set manifest", DeviceScript.RECORD_MANIFEST.command(List.of(bootDir)));
             }
             return new PushResult(PushResult.Action.UP_TO_DATE, bootDir, byPath.size(), 0, 0, 0, 0, recovered);
         }
@@ -134,7 +136,7 @@ public final class BootSetPush {
         stageArgs.add(bootDir);
         for (PushFile f : copy) stageArgs.add("c/" + f.path());
         for (PushFile f : upload) stageArgs.add("u/" + f.path());
-        device.run("preparing the staging set", Shell.script(STAGE_SCRIPT, stageArgs));
+        device.run("preparing the staging set", DeviceScript.STAGE.command(stageArgs));
 
         long uploadedBytes = 0;
         for (PushFile f : upload) {
@@ -151,8 +153,8 @@ public final class BootSetPush {
         progress.step("Verifying the " + byPath.size() + " staged files on the device (sha256sum) and switching over "
                 + bootDir + "; the previous set is kept in " + bootDir + "/" + BACKUP);
         List<String> exec = byPath.values().stream().filter(PushFile::executable).map(PushFile::path).toList();
-        DeviceConnection.ExecResult r = device.exec(Shell.script(FINALIZE_SCRIPT, prepend(bootDir, exec)) + " && "
-                + Shell.script(SWITCH_SCRIPT, List.of(bootDir, "switch")));
+        DeviceConnection.ExecResult r = device.exec(DeviceScript.FINALIZE.command(prepend(bootDir, exec)) + " && "
+                + DeviceScript.SWITCH.command(List.of(bootDir, "switch")));
         if (r.exitStatus() == 5) {
             throw new SkiffException("the staged files on " + device.address() + " do not match the image: "
                     + r.stderr().strip().replace("\n", "; ") + ". The active set is untouched; push again to re-send them.");
@@ -169,15 +171,19 @@ public final class BootSetPush {
     public PushResult rollback() {
         progress.step("Rolling back " + device.address() + ":" + bootDir + " to the backup in " + BACKUP
                 + " (checked with sha256sum first)");
-        String out = runSwitch("rollback");
+        DeviceConnection.ExecResult r = device.exec(DeviceScript.SWITCH.command(List.of(bootDir, "rollback")));
+        if (r.exitStatus() == NOTHING_TO_ROLL_BACK) {
+            throw new SkiffException("nothing to roll back to on " + device.address() + ": " + r.stderr().strip());
+        }
+        if (r.exitStatus() != 0) {
+            throw new SkiffException("the rollback failed on " + device.address() + " (exit status " + r.exitStatus() + ")"
+                    + (r.stderr().isBlank() ? "." : ": " + r.stderr().strip()));
+        }
+        String out = r.stdout();
         int files = 0;
         Matcher m = Pattern.compile("@rolledback (\\d+)").matcher(out);
         if (m.find()) files = Integer.parseInt(m.group(1));
         return new PushResult(PushResult.Action.ROLLED_BACK, bootDir, files, 0, 0, 0, 0, out.contains("@recovered"));
-    }
-
-    private String runSwitch(String mode) {
-        return device.run("the switch-over script (" + mode + ")", Shell.script(SWITCH_SCRIPT, List.of(bootDir, mode)));
     }
 
     private void checkSpace(Probe probe, long needBytes) {
@@ -187,7 +193,7 @@ public final class BootSetPush {
         if (probe.backupKiB > 0 && needKiB <= probe.availableKiB + probe.backupKiB) {
             progress.step("Removing the old backup " + bootDir + "/" + BACKUP + " (" + probe.backupKiB / 1024 + " MiB) to make room"
                     + " for the staging set; the active set stays as it is");
-            device.run("removing the old backup", Shell.script("cd \"$1\" && rm -rf " + BACKUP + " && sync", List.of(bootDir)));
+            device.run("removing the old backup", DeviceScript.DROP_BACKUP.command(List.of(bootDir)));
             return;
         }
         throw new SkiffException("not enough space in " + device.address() + ":" + bootDir + " for the staging set: it needs "
@@ -200,8 +206,8 @@ public final class BootSetPush {
                          long availableKiB, long backupKiB) {}
 
     private Probe probe(List<String> paths) {
-        String out = device.run("reading the boot set on the device", Shell.script(SWITCH_SCRIPT, List.of(bootDir, "recover"))
-                + " && " + Shell.script(PROBE_SCRIPT, prepend(bootDir, paths)));
+        String out = device.run("reading the boot set on the device", DeviceScript.SWITCH.command(List.of(bootDir, "recover"))
+                + " && " + DeviceScript.PROBE.command(prepend(bootDir, paths)));
         Map<String, StringBuilder> sections = new LinkedHashMap<>();
         StringBuilder cur = null;
         for (String line : out.split("\n", -1)) {
@@ -263,147 +269,4 @@ public final class BootSetPush {
         l.addAll(rest);
         return l;
     }
-
-    /** {@code $1} boot dir, then the new set's paths. Read-only. */
-    static final String PROBE_SCRIPT = String.join("\n",
-            "B=$1; shift",
-            "cd \"$B\" 2>/dev/null || { echo \"the boot directory $B does not exist on the device (is the boot partition mounted? -Dskiff.remoteBootDir sets the directory)\" >&2; exit 3; }",
-            "[ -w . ] || { echo \"$B is not writable (mounted read-only? mount -o remount,rw $B)\" >&2; exit 3; }",
-            "command -v sha256sum >/dev/null 2>&1 || { echo \"the device has no sha256sum command\" >&2; exit 3; }",
-            "set -f",
-            "echo @manifest",
-            "[ -f .skiff-set ] && cat .skiff-set",
-            "echo @active",
-            "for f in $( { for a in \"$@\"; do echo \"$a\"; done; [ -f .skiff-set ] && cut -c67- .skiff-set; } | sort -u ); do",
-            "  [ -f \"$f\" ] && sha256sum \"$f\"",
-            "done",
-            "echo @staged",
-            "if [ -d .skiff-staging ]; then",
-            "  ( cd .skiff-staging && for f in \"$@\"; do [ -f \"$f\" ] && sha256sum \"$f\"; done )",
-            "fi",
-            "echo @df",
-            "df -Pk . 2>/dev/null | tail -n 1",
-            "echo @backup",
-            "[ -d .skiff-backup ] && du -sk .skiff-backup 2>/dev/null",
-            "echo @end",
-            "exit 0",
-            "");
-
-    /**
-     * {@code $1} boot dir, then {@code c/<path>} (copy the active file into staging) and
-     * {@code u/<path>} (make the directory for an upload). Clears the completion marker first, so
-     * a staging set is only ever complete once verified.
-     */
-    static final String STAGE_SCRIPT = String.join("\n",
-            "B=$1; shift",
-            "cd \"$B\" || exit 3",
-            "mkdir -p .skiff-staging && rm -f .skiff-staging/.skiff-set .skiff-staging/.skiff-set.tmp .skiff-staging/.skiff-prev .skiff-staging/.skiff-rollback               || { echo \"cannot create $B/.skiff-staging\" >&2; exit 4; }",
-            "for a in \"$@\"; do",
-            "  f=${a#?/}",
-            "  mkdir -p \".skiff-staging/$(dirname \"$f\")\" || { echo \"cannot create the directory for $f in the staging set\" >&2; exit 4; }",
-            "  case \"$a\" in",
-            "    c/*) cp \"$f\" \".skiff-staging/$f\" || { echo \"cannot copy $f into the staging set\" >&2; exit 4; } ;;",
-            "  esac",
-            "done",
-            "exit 0",
-            "");
-
-    /**
-     * {@code $1} boot dir, then the files to make executable (best effort: FAT has no modes).
-     * Checks every staged file against the uploaded {@code .skiff-set.tmp} (exit 5 and the
-     * mismatches on stderr if any differ), then marks the staging set complete.
-     */
-    static final String FINALIZE_SCRIPT = String.join("\n",
-            "B=$1; shift",
-            "cd \"$B/.skiff-staging\" || exit 3",
-            "out=$(sha256sum -c .skiff-set.tmp 2>&1) || { printf '%s\\n' \"$out\" | grep -v ': OK$' >&2; exit 5; }",
-            "[ $# -gt 0 ] && chmod 755 \"$@\" 2>/dev/null",
-            "sync && mv -f .skiff-set.tmp .skiff-set && sync || { echo \"cannot mark $B/.skiff-staging complete\" >&2; exit 4; }",
-            "exit 0",
-            "");
-
-    /**
-     * The switch-over, rollback and recovery, run on the device as one {@code sh -c}: the whole
-     * script is in memory and ignores SIGHUP/SIGPIPE, so a dropped connection cannot stop it half
-     * way. {@code $1} boot dir, {@code $2} mode: {@code recover}, {@code switch} or {@code rollback}.
-     *
-     * <p>{@code finish} is idempotent: it can be re-run from any point after the journal was
-     * committed and completes the same switch (roll forward).
-     */
-    static final String SWITCH_SCRIPT = String.join("\n",
-            "B=$1; MODE=$2",
-            "S=.skiff-staging; P=.skiff-backup; J=.skiff-switch; M=.skiff-set",
-            "trap '' HUP PIPE",
-            "set -f",
-            "cd \"$B\" 2>/dev/null || { echo \"the boot directory $B does not exist on the device (is the boot partition mounted? -Dskiff.remoteBootDir sets the directory)\" >&2; exit 3; }",
-            "fail() { echo \"$*\" >&2; exit 4; }",
-            "innew() { cut -c67- \"$J\" | grep -qxF \"$1\"; }",
-            "finish() {",
-            "  if [ -f \"$P/$M\" ]; then",
-            "    for f in $(cut -c67- \"$P/$M\"); do",
-            "      if [ -e \"$f\" ] && [ ! -e \"$P/$f\" ] && { ! innew \"$f\" || [ -e \"$S/$f\" ]; }; then",
-            "        mkdir -p \"$P/$(dirname \"$f\")\" && mv -f \"$f\" \"$P/$f\" || fail \"cannot move $B/$f into the backup $B/$P\"",
-            "      fi",
-            "    done",
-            "  fi",
-            "  for f in $(cut -c67- \"$J\"); do",
-            "    if [ -e \"$S/$f\" ]; then",
-            "      mkdir -p \"$(dirname \"$f\")\" && mv -f \"$S/$f\" \"$f\" || fail \"cannot move $B/$S/$f to $B/$f\"",
-            "    fi",
-            "  done",
-            "  if [ -f \"$P/$M\" ]; then",
-            "    for f in $(cut -c67- \"$P/$M\"); do",
-            "      innew \"$f\" || rmdir -p \"$(dirname \"$f\")\" 2>/dev/null",
-            "    done",
-            "  fi",
-            "  rm -rf \"$S\"",
-            "  sync",
-            "  mv -f \"$J\" \"$M\" || fail \"cannot complete the switch-over journal $B/$J\"",
-            "  sync",
-            "}",
-            "begin() {",
-            "  [ -f \"$S/$M\" ] && [ -f \"$S/.skiff-prev\" ] || fail \"the staging set in $B/$S is incomplete\"",
-            "  rm -rf \"$P\" && mkdir \"$P\" && cp \"$S/.skiff-prev\" \"$P/$M\" || fail \"cannot prepare the backup directory $B/$P\"",
-            "  if [ \"$1\" = rollback ]; then : > \"$P/.skiff-from-rollback\" || fail \"cannot write $B/$P/.skiff-from-rollback\"; fi",
-            "  cp \"$S/$M\" \"$J.tmp\" && sync && mv -f \"$J.tmp\" \"$J\" && sync || fail \"cannot write the switch-over journal $B/$J\"",
-            "}",
-            "case \"$MODE\" in",
-            "  recover)",
-            "    if [ -f \"$J\" ]; then finish; echo @recovered; fi",
-            "    ;;",
-            "  switch)",
-            "    [ -f \"$J\" ] && fail \"an interrupted switch-over is pending in $B ($J)\"",
-            "    begin",
-            "    finish",
-            "    echo @switched",
-            "    ;;",
-            "  rollback)",
-            "    if [ -f \"$J\" ]; then",
-            "      finish; echo @recovered",
-            "      # The cut-short operation was itself a rollback: it is complete now.",
-            "      if [ -f \"$P/.skiff-from-rollback\" ]; then echo \"@rolledback $(grep -c . \"$M\")\"; exit 0; fi",
-            "    fi",
-            "    if [ -f \"$S/.skiff-rollback\" ] && [ -f \"$S/$M\" ]; then",
-            "      # A rollback cut short after moving the backup into place (before its journal): resume it.",
-            "      out=$(cd \"$S\" && sha256sum -c \"$M\" 2>&1) || { printf '%s\\n' \"$out\" | grep -v ': OK$' >&2; fail \"the backup set in $B/$S is damaged (see above); not rolling back\"; }",
-            "    elif [ -f \"$P/$M\" ]; then",
-            "      out=$(cd \"$P\" && sha256sum -c \"$M\" 2>&1) || { printf '%s\\n' \"$out\" | grep -v ': OK$' >&2; fail \"the backup set in $B/$P is damaged (see above); not rolling back\"; }",
-            "      [ -f \"$M\" ] || fail \"the active set in $B has no manifest ($M), so it cannot be kept as the backup\"",
-            "      : > \"$P/.skiff-rollback\" && rm -rf \"$S\" && mv \"$P\" \"$S\" || fail \"cannot move the backup set into place for switching\"",
-            "    else",
-            "      fail \"there is no backup set in $B/$P: nothing to roll back to (a push that changes the device keeps the set it replaces there)\"",
-            "    fi",
-            "    : > \"$S/.skiff-prev\" || fail \"cannot write $B/$S/.skiff-prev\"",
-            "    while IFS= read -r line; do",
-            "      f=$(printf '%s\\n' \"$line\" | cut -c67-)",
-            "      [ -n \"$f\" ] && [ -f \"$f\" ] && printf '%s\\n' \"$line\" >> \"$S/.skiff-prev\"",
-            "    done < \"$M\"",
-            "    begin rollback",
-            "    finish",
-            "    echo \"@rolledback $(grep -c . \"$M\")\"",
-            "    ;;",
-            "  *) fail \"unknown mode $MODE\" ;;",
-            "esac",
-            "exit 0",
-            "");
 }

@@ -21,7 +21,9 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  * Host key trust, OpenSSH's way: the device's key must be listed for its name in
  * {@code known_hosts}. An unknown device is refused unless {@code acceptNew} (OpenSSH's
  * {@code StrictHostKeyChecking=accept-new}), which appends its key. A <em>changed</em> key is
- * always refused, as is a key marked {@code @revoked}.
+ * always refused, as is a key marked {@code @revoked}, and, stricter than OpenSSH, a key of a new
+ * type for a host known_hosts already lists under another type: that is what a man in the middle
+ * without the device's key would present, so {@code acceptNew} does not cover it.
  *
  * <p>Unlike MINA's {@code KnownHostsServerKeyVerifier}, which compares against the first line that
  * names the host, every line for the host counts, so a host listed with several key types (a
@@ -56,8 +58,8 @@ public final class HostKeyPolicy {
     /** Key types known_hosts holds for the device, so the client can ask for those first. */
     public Set<String> knownKeyTypes(DeviceAddress device) {
         Set<String> types = new LinkedHashSet<>();
-        for (KnownHostEntry e : entriesFor(device)) {
-            if (e.getMarker() == null && e.getKeyEntry() != null) types.add(e.getKeyEntry().getKeyType());
+        for (Listed l : entriesFor(device)) {
+            if (l.entry().getMarker() == null && l.entry().getKeyEntry() != null) types.add(l.entry().getKeyEntry().getKeyType());
         }
         return types;
     }
@@ -66,55 +68,83 @@ public final class HostKeyPolicy {
     public synchronized Check check(DeviceAddress device, PublicKey key) {
         String type = KeyUtils.getKeyType(key);
         String fingerprint = KeyUtils.getFingerPrint(key);
+        String name = device.knownHostsName();
         List<String> sameTypeOther = new ArrayList<>();
-        Set<String> otherTypes = new LinkedHashSet<>();
-        for (KnownHostEntry e : entriesFor(device)) {
+        List<String> otherTypes = new ArrayList<>();
+        for (Listed l : entriesFor(device)) {
+            KnownHostEntry e = l.entry();
             PublicKey known = resolve(e);
             if ("revoked".equals(e.getMarker())) {
                 if (known != null && KeyUtils.compareKeys(known, key)) {
-                    return new Check(false, false, "the host key of " + device.knownHostsName() + " (" + type + " " + fingerprint
-                            + ") is marked @revoked in " + knownHosts + ". Refusing to connect.");
+                    return new Check(false, false, "the host key of " + name + " (" + type + " " + fingerprint
+                            + ") is marked @revoked in " + knownHosts + " line " + l.line() + ". Refusing to connect.");
                 }
                 continue;
             }
-            if (e.getMarker() != null || known == null) continue; // @cert-authority, or a key type we cannot read
-            if (KeyUtils.compareKeys(known, key)) return new Check(true, false, "known");
+            if (e.getMarker() != null || e.getKeyEntry() == null) continue; // @cert-authority: not a host key
+            if (known != null && KeyUtils.compareKeys(known, key)) return new Check(true, false, "known");
             String knownType = e.getKeyEntry().getKeyType();
-            if (knownType.equals(type)) sameTypeOther.add(KeyUtils.getFingerPrint(known));
-            else otherTypes.add(knownType);
+            // A key we cannot read still says the host is known under its type.
+            String what = known == null ? "a " + knownType + " key this client cannot read" : KeyUtils.getFingerPrint(known);
+            if (knownType.equals(type)) sameTypeOther.add(what + " (line " + l.line() + ")");
+            else otherTypes.add(knownType + (known == null ? " (unreadable)" : "") + " on line " + l.line());
         }
+        String remove = "remove the old entry with: ssh-keygen -f " + knownHosts + " -R '" + name
+                + "' and push again with -Dskiff.acceptNewHostKey=true.";
         if (!sameTypeOther.isEmpty()) {
-            return new Check(false, false, "HOST KEY CHANGED for " + device.knownHostsName() + ": the device presents " + type
+            return new Check(false, false, "HOST KEY CHANGED for " + name + ": the device presents " + type
                     + " key " + fingerprint + ", but " + knownHosts + " lists " + String.join(", ", sameTypeOther)
                     + ". Someone may be intercepting the connection, or the device was reinstalled. If you are sure it was"
-                    + " reinstalled, remove the old entry with: ssh-keygen -f " + knownHosts + " -R '" + device.knownHostsName()
-                    + "' and push again with -Dskiff.acceptNewHostKey=true.");
+                    + " reinstalled, " + remove);
         }
-        String others = otherTypes.isEmpty() ? "" : " (" + knownHosts + " only has " + String.join(", ", otherTypes)
-                + " keys for it)";
+        if (!otherTypes.isEmpty()) {
+            // OpenSSH's accept-new would add the new type. A man in the middle has no key of the known
+            // type, so it offers another one; accepting it would hand the connection over. Refused even
+            // with acceptNew: the user removes the old entry on purpose instead.
+            return new Check(false, false, "HOST KEY TYPE CHANGED for " + name + ": the device presents " + type
+                    + " key " + fingerprint + ", but " + knownHosts + " knows it only by its " + String.join(", ", otherTypes)
+                    + ". A new key type for a host known under another type is refused, even with"
+                    + " -Dskiff.acceptNewHostKey=true (stricter than OpenSSH's accept-new): someone intercepting the"
+                    + " connection would offer exactly that. If the device really has new host keys (reinstalled, or its"
+                    + " sshd no longer offers the known type), check the fingerprint on the device (ssh-keygen -lf"
+                    + " /etc/ssh/ssh_host_" + simpleType(type) + "_key.pub), then " + remove);
+        }
         if (!acceptNew) {
-            return new Check(false, false, "unknown host key for " + device.knownHostsName() + ": the device presents " + type
-                    + " key " + fingerprint + ", which is not in " + knownHosts + others + ". Check the fingerprint on the"
+            return new Check(false, false, "unknown host key for " + name + ": the device presents " + type
+                    + " key " + fingerprint + ", which is not in " + knownHosts + ". Check the fingerprint on the"
                     + " device (ssh-keygen -lf /etc/ssh/ssh_host_" + simpleType(type) + "_key.pub), then accept it with"
                     + " -Dskiff.acceptNewHostKey=true, which adds it to " + knownHosts + ".");
         }
         append(device, key);
-        return new Check(true, true, "added " + type + " key " + fingerprint + " for " + device.knownHostsName() + " to " + knownHosts
-                + others);
+        return new Check(true, true, "added " + type + " key " + fingerprint + " for " + name + " to " + knownHosts);
     }
 
-    private List<KnownHostEntry> entriesFor(DeviceAddress device) {
+    /** A known_hosts entry and its line number (1-based), for messages. */
+    private record Listed(KnownHostEntry entry, int line) {}
+
+    /** The entries of known_hosts that name {@code device}, in file order. */
+    private List<Listed> entriesFor(DeviceAddress device) {
         if (!Files.isRegularFile(knownHosts)) return List.of();
-        List<KnownHostEntry> all;
+        String[] lines;
         try {
-            all = KnownHostEntry.readKnownHostEntries(knownHosts);
-        } catch (IOException | RuntimeException e) {
+            lines = new String(Files.readAllBytes(knownHosts), StandardCharsets.UTF_8).split("\r?\n", -1);
+        } catch (IOException e) {
             throw new SkiffException("cannot read " + knownHosts + ": " + e.getMessage(), e);
         }
-        List<KnownHostEntry> out = new ArrayList<>();
-        for (KnownHostEntry e : all) {
+        List<Listed> out = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            KnownHostEntry e;
             try {
-                if (e.isHostMatch(device.host(), device.port())) out.add(e);
+                e = KnownHostEntry.parseKnownHostEntry(line);
+            } catch (RuntimeException ex) {
+                throw new SkiffException("cannot read " + knownHosts + " line " + (i + 1) + ": " + ex.getMessage()
+                        + ". A known_hosts line is [@marker] host[,host...] key-type base64-key [comment].", ex);
+            }
+            if (e == null) continue;
+            try {
+                if (e.isHostMatch(device.host(), device.port())) out.add(new Listed(e, i + 1));
             } catch (RuntimeException ignored) {
                 // A line MINA cannot match (odd pattern) does not name this host for us either.
             }

@@ -17,6 +17,10 @@
  * </pre>
  * Files in {@code B} that are in neither set (a user's notes) are never touched.
  *
+ * <p>The device-side scripts are resource files next to this package ({@link dev.skiff.ota.DeviceScript});
+ * {@code switch.sh} documents this layout, the manifest and journal format, and each step of the
+ * switch-over.
+ *
  * <h2>Push</h2>
  * Nothing in the active set changes until the staging set is complete and verified: unchanged
  * files are copied on the device, changed ones uploaded, then {@code sha256sum -c} checks every
@@ -44,7 +48,9 @@
  *     complete set: the old one, or the new one if only the final sync was left.
  * </ol>
  * {@code SwitchScriptCrashTest} cuts the script before each of its file system commands in turn
- * and checks both rules.
+ * and checks both rules; {@code SwitchOverCutTest} does the same through a real sshd, killing the
+ * SSH session (or only dropping its connection) at each step of a push's and a rollback's
+ * switch-over, and lets the next push or rollback complete it.
  *
  * <h2>Up to date, rollback</h2>
  * If every file already matches and nothing stale would remain, nothing is sent and nothing

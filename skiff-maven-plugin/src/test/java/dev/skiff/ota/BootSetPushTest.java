@@ -189,6 +189,23 @@ class BootSetPushTest {
     }
 
     @Test
+    void rollbackRightAfterTheFirstPushHasNothingToRollBackToAndChangesNothing() throws Exception {
+        // The first push to an empty boot directory replaces nothing: its backup is the empty set.
+        Map<String, byte[]> v1 = v1();
+        push(images("v1", v1));
+        Map<String, String> before = snapshot(boot);
+        assertTrue(before.containsKey(BootSetPush.BACKUP + "/" + BootSetPush.MANIFEST), "the first push kept an (empty) backup");
+
+        SkiffException e = assertThrows(SkiffException.class, this::rollback);
+        assertTrue(e.getMessage().startsWith("nothing to roll back to on " + sshd.address()), e.getMessage());
+        assertTrue(e.getMessage().contains("the first to " + boot), e.getMessage());
+        assertTrue(e.getMessage().contains("Nothing was changed."), e.getMessage());
+        assertFalse(e.getMessage().contains("damaged"), e.getMessage());
+        assertEquals(before, snapshot(boot), "every file and directory in the boot directory, push's own state included");
+        assertSet(v1, boot);
+    }
+
+    @Test
     void damagedBackupIsNotRestored() throws Exception {
         Map<String, byte[]> v1 = v1();
         Map<String, byte[]> v2 = changed(v1, "Image", "kernel 2");
@@ -234,6 +251,31 @@ class BootSetPushTest {
                 () -> DeviceConnection.open(sshd.address(), new HostKeyPolicy(knownHosts, true), ids).close());
         assertTrue(e.getMessage().contains("HOST KEY CHANGED"), e.getMessage());
         assertTrue(e.getMessage().contains("ssh-keygen -f"), e.getMessage());
+    }
+
+    @Test
+    void newKeyTypeForAHostKnownUnderAnotherTypeIsRefusedEvenWithAcceptNew() throws Exception {
+        // known_hosts knows the device only by an ECDSA key; the device (or someone in the middle)
+        // presents an Ed25519 one. OpenSSH's accept-new would add it: skiff refuses.
+        Path ecdsa = tmp.resolve("old_ecdsa_host_key");
+        TestSshd.keygen(ecdsa, "ecdsa");
+        Path knownHosts = tmp.resolve("known_hosts_other_type");
+        String content = "# devices\n[127.0.0.1]:" + sshd.port + " " + Files.readString(Path.of(ecdsa + ".pub"));
+        Files.writeString(knownHosts, content);
+        ClientIdentities ids = ClientIdentities.resolve(sshd.clientKey, sshd.dir);
+        for (boolean acceptNew : new boolean[] {true, false}) {
+            SkiffException e = assertThrows(SkiffException.class,
+                    () -> DeviceConnection.open(sshd.address(), new HostKeyPolicy(knownHosts, acceptNew), ids).close(),
+                    "acceptNew=" + acceptNew);
+            String m = e.getMessage();
+            assertTrue(m.contains("HOST KEY TYPE CHANGED for [127.0.0.1]:" + sshd.port), m);
+            assertTrue(m.contains("ssh-ed25519 key " + fingerprint(sshd.hostKey)), "names the presented key: " + m);
+            assertTrue(m.contains(knownHosts + " knows it only by its ecdsa-sha2-nistp256 on line 2"), "names the known type,"
+                    + " the file and the line: " + m);
+            assertTrue(m.contains("stricter than OpenSSH"), m);
+            assertTrue(m.contains("ssh-keygen -f " + knownHosts + " -R '[127.0.0.1]:" + sshd.port + "'"), m);
+            assertEquals(content, Files.readString(knownHosts), "known_hosts is left as it was (acceptNew=" + acceptNew + ")");
+        }
     }
 
     @Test
@@ -378,6 +420,17 @@ class BootSetPushTest {
                 String rel = dir.relativize(p).toString();
                 if (rel.startsWith(".skiff")) continue;
                 m.put(rel, Files.readAllBytes(p));
+            }
+        }
+        return m;
+    }
+
+    /** Every entry under {@code dir}, push's own state included: directories as "dir", files as their SHA-256. */
+    static Map<String, String> snapshot(Path dir) throws IOException {
+        Map<String, String> m = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(p -> !p.equals(dir)).toList()) {
+                m.put(dir.relativize(p).toString(), Files.isDirectory(p) ? "dir" : dev.skiff.Sha256.of(p));
             }
         }
         return m;

@@ -125,7 +125,7 @@ class SwitchScriptCrashTest {
     private int run(Path boot, String mode, int crashAt) throws Exception {
         Path counter = tmp.resolve("counter");
         Files.writeString(counter, "0");
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", BootSetPush.SWITCH_SCRIPT, "skiff", boot.toString(), mode);
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", DeviceScript.SWITCH.text(), "skiff", boot.toString(), mode);
         pb.environment().put("PATH", (crashAt > 0 ? fakeBin + ":" : "") + System.getenv("PATH"));
         pb.environment().put("SKIFF_CRASH_COUNTER", counter.toString());
         pb.environment().put("SKIFF_CRASH_AT", Integer.toString(crashAt));

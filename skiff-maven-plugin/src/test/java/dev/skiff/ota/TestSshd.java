@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -61,6 +63,19 @@ final class TestSshd implements AutoCloseable {
     }
 
     static TestSshd start(Path dir) throws Exception {
+        return start(dir, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path)}, with more variables in the sessions' environment (sshd's
+     * {@code SetEnv}; for example a PATH).
+     *
+     * <p>The sessions' HOME is always a directory of the test: bash, as the login shell, sources
+     * {@code ~/.bashrc} for commands sshd runs, and a machine user's rc file is not part of the
+     * test (one that runs {@code pyenv rehash} waits a minute per session on a lock a killed
+     * session left behind).
+     */
+    static TestSshd start(Path dir, Map<String, String> sessionEnv) throws Exception {
         assumeAvailable();
         Files.createDirectories(dir);
         Path hostKey = dir.resolve("ssh_host_ed25519_key");
@@ -71,6 +86,10 @@ final class TestSshd implements AutoCloseable {
         Files.copy(Path.of(clientKey + ".pub"), authorized);
         int port = freePort();
         Path pid = dir.resolve("sshd.pid");
+        Map<String, String> env = new TreeMap<>(sessionEnv);
+        env.putIfAbsent("HOME", Files.createDirectories(dir.resolve("home")).toString());
+        StringBuilder setEnv = new StringBuilder("SetEnv"); // sshd honours only the first SetEnv line
+        env.forEach((k, v) -> setEnv.append(' ').append(k).append('=').append(v));
         Path config = dir.resolve("sshd_config");
         Files.writeString(config, String.join("\n",
                 "Port " + port,
@@ -87,7 +106,8 @@ final class TestSshd implements AutoCloseable {
                 "PidFile " + pid,
                 "Subsystem sftp internal-sftp",
                 "LogLevel VERBOSE",
-                "") , StandardCharsets.UTF_8);
+                setEnv.toString(),
+                ""), StandardCharsets.UTF_8);
         Path log = dir.resolve("sshd.log");
         Process p = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -127,13 +147,56 @@ final class TestSshd implements AutoCloseable {
     void killSessions() {
         List<ProcessHandle> children = process.descendants().toList();
         for (ProcessHandle h : children) h.destroyForcibly();
-        for (ProcessHandle h : children) {
+        for (ProcessHandle h : children) awaitExit(h, Duration.ofSeconds(10));
+    }
+
+    /**
+     * Kills only the sshd processes serving connections, as a network failure would cut them:
+     * the commands they started (a shell running a script) lose their connection but keep
+     * running. The listening sshd stays up.
+     */
+    void dropConnections() {
+        List<ProcessHandle> sshds = process.descendants().filter(TestSshd::isSshd).toList();
+        for (ProcessHandle h : sshds) h.destroyForcibly();
+        for (ProcessHandle h : sshds) awaitExit(h, Duration.ofSeconds(10));
+    }
+
+    /**
+     * Waits for a process that is not the JVM's child to exit. A dead process whose parent died
+     * too stays a zombie until init reaps it, which can take seconds, and ProcessHandle counts a
+     * zombie as alive (and polls from 300 ms on): a test that cuts sessions step by step would
+     * wait mostly for that. So a zombie counts as exited.
+     */
+    static void awaitExit(ProcessHandle h, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (h.isAlive() && !zombie(h.pid())) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("process " + h.pid() + " did not exit within " + limit);
             try {
-                h.onExit().get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("could not kill sshd session process " + h.pid(), e);
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for process " + h.pid(), e);
             }
         }
+    }
+
+    /** An sshd process (the per-connection ones rename themselves, "sshd: root@notty", but keep the binary). */
+    static boolean isSshd(ProcessHandle h) {
+        return h.info().command().map(c -> Path.of(c).getFileName().toString().startsWith("sshd")).orElse(false);
+    }
+
+    private static boolean zombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // "pid (comm) S ...": the state follows the last parenthesis (comm may hold any).
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException | RuntimeException e) {
+            return false; // gone (isAlive will say so), or no /proc: rely on isAlive
+        }
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     String log() throws IOException {

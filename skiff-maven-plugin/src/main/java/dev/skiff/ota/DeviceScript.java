@@ -1,0 +1,61 @@
+package dev.skiff.ota;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The shell scripts {@code skiff:push} runs on the device, one resource file each under
+ * {@code dev/skiff/ota/} (so shellcheck checks them and they read as scripts). Each is sent
+ * whole as {@code sh -c '<script>' skiff <args...>}: nothing is installed on the device. The
+ * header of each file says what it does; {@code switch.sh} documents the on-device layout and
+ * the journal format.
+ */
+enum DeviceScript {
+    /** Read-only: the active, recorded and staged sums, free space, backup size. */
+    PROBE("probe.sh"),
+    /** Prepares the staging directory; copies unchanged files into it on the device. */
+    STAGE("stage.sh"),
+    /** {@code sha256sum -c} of the staging set, then its completion marker. */
+    FINALIZE("finalize.sh"),
+    /** The journaled switch-over, rollback and recovery. */
+    SWITCH("switch.sh"),
+    /** Records the manifest of a set that is already active. */
+    RECORD_MANIFEST("record-manifest.sh"),
+    /** Removes the backup to make room. */
+    DROP_BACKUP("drop-backup.sh");
+
+    private final String file;
+    private final String text;
+
+    DeviceScript(String file) {
+        this.file = file;
+        this.text = load(file);
+    }
+
+    /** The script's text, exactly as in its resource file. */
+    String text() {
+        return text;
+    }
+
+    String file() {
+        return file;
+    }
+
+    /** The remote command: {@code sh -c '<script>' skiff <args...>}; the script sees them as {@code $1...}. */
+    String command(List<String> args) {
+        return Shell.script(text, args);
+    }
+
+    private static String load(String file) {
+        try (InputStream in = DeviceScript.class.getResourceAsStream(file)) {
+            // Missing means a broken plugin jar, not a user mistake.
+            if (in == null) throw new IllegalStateException("the plugin jar lacks dev/skiff/ota/" + file);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read dev/skiff/ota/" + file + " from the plugin jar", e);
+        }
+    }
+}
