@@ -32,7 +32,6 @@ public final class ConfigReport {
                 case NONE -> "  failing the build:";
                 case ALLOWED -> "  on the allow-list (skiff.allowDropped):";
                 case SKIFFOS -> "  from layers of the SkiffOS tree, which SkiffOS's own configure accepts (-Dskiff.strict=true fails on them):";
-                case NOT_APPLICABLE -> "  added by Skiff, not applicable to this chain:";
             });
             for (String l : DroppedTable.lines(group)) out.add("    " + l);
         }

@@ -98,14 +98,12 @@ public final class Configure {
 
     /**
      * The policy for symbols Kconfig did not keep: a drop from a layer of the SkiffOS tree is a
-     * warning (SkiffOS's own configure accepts it) unless {@code skiff.strict}; a line Skiff added
-     * itself that does not apply (the ccache directory while ccache is off) is noted; everything
-     * else fails unless allowed.
+     * warning (SkiffOS's own configure accepts it) unless {@code skiff.strict}; everything else
+     * fails unless allowed.
      */
     static List<DroppedSymbol> excuse(EffectiveConfig eff, ConfigureRequest req, DotConfig actual, List<DroppedSymbol> found) {
         java.util.Map<String, MergeSource> byLabel = new java.util.HashMap<>();
         for (MergeSource s : eff.sources()) byLabel.put(s.label(), s);
-        boolean ccache = "y".equals(actual.value("BR2_CCACHE"));
         List<DroppedSymbol> out = new ArrayList<>();
         for (DroppedSymbol d : found) {
             if (d.allowed()) {
@@ -113,9 +111,7 @@ public final class Configure {
                 continue;
             }
             MergeSource s = byLabel.get(d.requested().origin());
-            if (d.requested().file() == null && d.requested().symbol().equals("BR2_CCACHE_DIR") && !ccache) {
-                out.add(d.withExcuse(DroppedSymbol.Excuse.NOT_APPLICABLE));
-            } else if (s != null && s.tolerant() && !req.strict()) {
+            if (s != null && s.tolerant() && !req.strict()) {
                 out.add(d.withExcuse(DroppedSymbol.Excuse.SKIFFOS));
             } else {
                 out.add(d);

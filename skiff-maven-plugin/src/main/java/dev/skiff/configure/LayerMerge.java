@@ -132,7 +132,11 @@ public final class LayerMerge {
             values.put("SKIFF_ISSUE", "Welcome to SkiffOS " + version);
             boolean hostnameFilled = fillTokens(br, values);
 
-            br.appendGenerated("BR2_CCACHE_DIR=\"" + escape(req.ccacheDir().toString()) + "\"\n", "skiff.ccacheDir");
+            // SkiffOS appends it unconditionally; without BR2_CCACHE=y Kconfig drops it, so the
+            // final .config is the same when it is only written for a chain that uses ccache.
+            if ("y".equals(lastValue(br, "BR2_CCACHE"))) {
+                br.appendGenerated("BR2_CCACHE_DIR=\"" + escape(req.ccacheDir().toString()) + "\"\n", "skiff.ccacheDir");
+            }
             if (req.hostname() != null && !hostnameFilled) {
                 br.appendGenerated("BR2_TARGET_GENERIC_HOSTNAME=\"" + req.hostname() + "\"\n", "skiff.hostname");
             }

@@ -25,9 +25,7 @@ public record DroppedSymbol(Assignment requested, String actual, Kind kind, Excu
         /** The symbol is on {@code skiff.allowDropped}. */
         ALLOWED,
         /** It comes from a layer of the SkiffOS tree, whose own {@code make configure} accepts it (unless {@code skiff.strict}). */
-        SKIFFOS,
-        /** Skiff added the line itself and it does not apply to this chain (for example the ccache directory with ccache off). */
-        NOT_APPLICABLE
+        SKIFFOS
     }
 
     public DroppedSymbol(Assignment requested, String actual, Kind kind, boolean allowed) {
@@ -59,7 +57,6 @@ public record DroppedSymbol(Assignment requested, String actual, Kind kind, Excu
             case NONE -> "";
             case ALLOWED -> " [allowed]";
             case SKIFFOS -> " [SkiffOS layer]";
-            case NOT_APPLICABLE -> " [not applicable]";
         };
         return requested.render() + "  from " + requested.origin() + " at " + requested.where() + ": " + reason() + tag;
     }

@@ -49,7 +49,6 @@ public class ConfigureMojo extends AbstractSkiffMojo {
                 + r.finalDir().resolve("report.txt"));
         for (DroppedSymbol d : r.dropped()) {
             if (d.excuse() == DroppedSymbol.Excuse.ALLOWED) getLog().warn("Allowed dropped symbol: " + d.describe());
-            if (d.excuse() == DroppedSymbol.Excuse.NOT_APPLICABLE) getLog().info("Not applicable: " + d.describe());
         }
         List<DroppedSymbol> skiffos = r.dropped().stream().filter(d -> d.excuse() == DroppedSymbol.Excuse.SKIFFOS).toList();
         if (!skiffos.isEmpty()) {
