@@ -1,4 +1,4 @@
-// A layer hook that fails stops the build: the generated post_build.sh names the layer, the
+// A layer hook that fails stops the build: the hook runner post_build.sh names the layer, the
 // hook script and its status, later hooks do not run, and Maven shows it without a stack trace.
 def log = new File(basedir, 'build.log').getText('UTF-8')
 def lines = log.readLines()
@@ -14,7 +14,7 @@ assert new File(ws, 'hooks.log').readLines('UTF-8') == [
 
 def error = lines.findAll { it.startsWith('[ERROR]') }.join('\n')
 assert error =~ /Failed to execute goal dev\.skiff:skiff-maven-plugin:\S+:compile \(default-compile\)/
-def hookMessage = "skiff: post hook of acme/app (${layers}/acme/app/hooks/post.sh) failed with status 7".toString()
+def hookMessage = "skiff: hook ${layers}/acme/app/hooks/post.sh of acme/app failed with status 7".toString()
 assert error.contains(hookMessage) : error
 assert error.contains('acme/app: cannot sign the images') : 'the hook\'s own error output is not shown'
 assert error =~ /Buildroot failed in step 'Executing post-image script \S+\/post_build\.sh'/ : error

@@ -3,7 +3,7 @@
 def log = new File(basedir, 'build.log').text
 assert log =~ /acme\/board\s+Acme reference board \(from the acme-layers pack\)/
 assert log.contains("Acme's own QEMU layer, replacing the stock one")
-assert log.contains('hiding the one in stock skiff-layers')
+assert log.contains('hides the one in stock skiff-layers')
 assert log.contains('layer pack dev.skiff.it:acme-layers:1.0')
 assert log =~ /skiff\/core\s+SkiffOS core/
 def json = new groovy.json.JsonSlurper().parse(new File(basedir, 'os/workspaces/default/effective.json'))

@@ -11,7 +11,7 @@ def layerLine = { String text, String name ->
 
 for (run in runs) {
     assert run.contains('BUILD SUCCESS')
-    assert run.contains('Layers (first root wins):')
+    assert run.contains('Layers by root, in search order (the first root that defines a name wins):')
     def app = layerLine(run, 'acme/app')
     assert app != null : 'acme/app is not listed'
     assert app.contains('Acme demo application layer') : "no description: ${app}"
@@ -20,8 +20,13 @@ for (run in runs) {
         assert layerLine(run, stock) != null : "stock layer ${stock} is not listed"
     }
     assert layerLine(run, 'virt/qemu').contains('QEMU') : 'virt/qemu has lost its description'
-    // The project's root is searched first, then the stock library.
-    assert run =~ /Roots searched: .*layers.*stock skiff-layers/
+    // The project's root is searched first, then the stock library; each layer is under its root.
+    int projectAt = run.indexOf('[INFO] project (')
+    int stockAt = run.indexOf('[INFO] stock skiff-layers ')
+    assert projectAt >= 0 && stockAt > projectAt : 'roots not listed in search order'
+    assert run.indexOf(app) > projectAt && run.indexOf(app) < stockAt : 'acme/app is not under the project root'
+    assert run.indexOf(layerLine(run, 'virt/qemu')) > stockAt : 'virt/qemu is not under the stock root'
+    assert run =~ /Base layers: base\/pre = \S+ \[stock skiff-layers/
 }
 
 assert layerLine(plain, 'acme/hidden') == null : 'acme/hidden is unlisted but was listed'
