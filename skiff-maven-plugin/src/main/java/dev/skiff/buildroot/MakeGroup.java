@@ -55,22 +55,27 @@ public record MakeGroup(long pgid, String startTicks, Instant started, String co
      */
     public boolean alive() {
         Optional<Stat> leader = Stat.read(pgid);
-        if (leader.isPresent()) {
-            Stat l = leader.get();
-            // Another process with the pid: the group is gone (its id would still be taken otherwise).
-            if (l.pgrp() != pgid || !(startTicks.isEmpty() || startTicks.equals(l.startTicks()))) return false;
-            if (!l.zombie()) return true;
-            // The leader has exited and waits to be reaped; its group may live on.
-        } else if (!Files.isDirectory(PROC)) {
+        if (leader.isPresent() && !leader.get().zombie()) return ours(leader.get());
+        if (leader.isEmpty() && !Files.isDirectory(PROC)) {
             return ProcessHandle.of(pgid).map(ProcessHandle::isAlive).orElse(false);
         }
+        // The leader has exited (or waits to be reaped); the group lives while a member runs.
         return !members().isEmpty();
+    }
+
+    /** Whether {@code leader}, the process with pid {@link #pgid}, is this group's leader. */
+    private boolean ours(Stat leader) {
+        return leader.pgrp() == pgid && (startTicks.isEmpty() || startTicks.equals(leader.startTicks()));
     }
 
     /** The live processes of the group, found in {@code /proc}; empty without it. */
     public List<ProcessHandle> members() {
         List<ProcessHandle> out = new ArrayList<>();
         if (!Files.isDirectory(PROC)) return out;
+        // Another process with the leader's pid means the group is gone: Linux does not reuse a
+        // pid while a group has that id. Its namesake must not be taken for it (and stopped).
+        Optional<Stat> leader = Stat.read(pgid);
+        if (leader.isPresent() && !ours(leader.get())) return out;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(PROC, "[0-9]*")) {
             for (Path p : ds) {
                 long pid;

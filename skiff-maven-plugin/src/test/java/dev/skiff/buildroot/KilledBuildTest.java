@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code kill -9} of the JVM in the middle of a build. A child JVM runs the engine as
@@ -179,6 +181,25 @@ class KilledBuildTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!survivors().isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
         assertEquals("[]", describe(survivors()));
+        WorkspaceLock.acquire(ws, "skiff:compile").close();
+    }
+
+    /**
+     * make runs in a session of its own now, so Ctrl-C in the terminal (SIGINT to Maven's process
+     * group) no longer reaches it directly: the JVM's shutdown hook has to stop it, as it does for a
+     * plain {@code kill}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM"})
+    void ctrlCOrAPlainKillOfTheJvmStopsTheBuildThroughItsShutdownHook(String signal) throws Exception {
+        startBuild();
+
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(jvm.pid())).inheritIO().start().waitFor());
+        assertTrue(jvm.waitFor(15, TimeUnit.SECONDS), "the JVM exits");
+        // Killed processes may take a moment to be reaped by init; nothing may still run, though.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!survivors().isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+        assertEquals("[]", describe(survivors()), "the shutdown hook stopped the whole build");
         WorkspaceLock.acquire(ws, "skiff:compile").close();
     }
 }

@@ -198,6 +198,10 @@ class WorkspaceLockTest {
             assertTrue(new MakeGroup(other.pid(), st.startTicks(), java.time.Instant.now(), "make").alive());
             MakeGroup reused = new MakeGroup(other.pid(), st.startTicks() + "7", java.time.Instant.now(), "make");
             assertFalse(reused.alive());
+            // Stopping the dead group must not touch the process that now has its number.
+            assertEquals(List.of(), reused.members());
+            reused.stop(java.time.Duration.ofMillis(200));
+            assertTrue(other.isAlive());
             reused.record(ws);
             WorkspaceLock.acquire(ws, "skiff:compile").close();
             assertFalse(Files.exists(ws.resolve(MakeGroup.RECORD)), "the stale record is removed");
