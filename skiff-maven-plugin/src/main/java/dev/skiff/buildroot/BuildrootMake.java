@@ -102,6 +102,9 @@ public final class BuildrootMake {
                         + " in a process group of its own, so that no part of a build outlives Maven; setsid comes"
                         + " with util-linux: install it, e.g. `apt-get install util-linux`."));
         List<String> command = inv.command(make.toString());
+        // make runs below the watchdog, which leads a new process group (setsid) and stops that
+        // group when this JVM dies, even by SIGKILL, when no shutdown hook runs.
+        Path watchdog = ShippedScript.install(WATCHDOG, inv.outputDir().resolve(".skiff").resolve(WATCHDOG));
 
         BufferedWriter log = openLog(inv.logFile());
         try {
@@ -111,9 +114,6 @@ public final class BuildrootMake {
             throw logWriteFailure(inv.logFile(), e, "make was not started");
         }
 
-        // make runs below the watchdog, which leads a new process group (setsid) and stops that
-        // group when this JVM dies, even by SIGKILL, when no shutdown hook runs.
-        Path watchdog = ShippedScript.install(WATCHDOG, inv.outputDir().resolve(".skiff").resolve(WATCHDOG));
         List<String> wrapped = new ArrayList<>(List.of(setsid.toString(), "/bin/sh", watchdog.toString(),
                 Long.toString(ProcessHandle.current().pid())));
         wrapped.addAll(command);
