@@ -1,7 +1,10 @@
 package dev.skiff;
 
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +16,7 @@ import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -31,16 +35,60 @@ public abstract class YamlReader {
         this.file = file;
     }
 
+    /**
+     * The largest file read. A skiff-core config or a disk layout is a few kilobytes; anything near
+     * this size is a mistake (a log or an image named .yaml) or hostile, and is refused before parsing.
+     */
+    static final int MAX_BYTES = 1 << 20;
+
     /** The document's root node, or null for an empty file. {@code what} names it in I/O errors. */
     protected static Node compose(Path file, String what) {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return new Yaml(new LoaderOptions()).compose(r);
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw new SkiffException(file + ":" + line + ": invalid YAML: " + e.getProblem());
+        long size;
+        try {
+            size = Files.size(file);
         } catch (IOException e) {
             throw new SkiffException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
         }
+        if (size > MAX_BYTES) {
+            throw new SkiffException(file + ": " + what + " is larger than 1 MiB (" + size + " bytes); such a file is"
+                    + " a few kilobytes. Check that this is the file you meant.");
+        }
+        LoaderOptions limits = new LoaderOptions();
+        // The same bound in characters, for files whose size grows while they are read (a pipe, /dev/zero).
+        limits.setCodePointLimit(MAX_BYTES);
+        try (Reader r = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT))) {
+            return new Yaml(limits).compose(r);
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new SkiffException(file + ":" + line + ": invalid YAML: " + e.getProblem());
+        } catch (YAMLException e) {
+            // snakeyaml's limits (aliases, nesting, size) and decoding errors come without a position.
+            throw new SkiffException(file + ": invalid YAML: " + limitMessage(e));
+        } catch (IOException e) {
+            throw new SkiffException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** snakeyaml's message for a limit, and what the limit means for a hand-written file. */
+    private static String limitMessage(YAMLException e) {
+        String m = String.valueOf(e.getMessage());
+        if (e.getCause() instanceof CharacterCodingException || m.contains("MalformedInputException")) {
+            return "the file is not UTF-8 text. Save it as UTF-8.";
+        }
+        if (m.startsWith("Number of aliases")) {
+            return "too many aliases (*name) of lists or mappings: more than "
+                    + new LoaderOptions().getMaxAliasesForCollections() + ", which is how alias bombs that expand to"
+                    + " gigabytes are built. Write the values out instead of aliasing them.";
+        }
+        if (m.startsWith("Nesting Depth")) {
+            return "lists and mappings nested more than " + new LoaderOptions().getNestingDepthLimit()
+                    + " levels deep. Skiff's files nest a few levels; check the brackets and the indentation.";
+        }
+        if (m.contains("exceeds the limit")) {
+            return "the document is larger than 1 MiB; such a file is a few kilobytes.";
+        }
+        return m.length() > 200 ? m.substring(0, 200) + "..." : m;
     }
 
     /** A mapping whose keys must all be in {@code allowed} (listed in the set's order in errors). */

@@ -1,11 +1,7 @@
 package dev.skiff.buildroot;
 
 import dev.skiff.SkiffException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +19,8 @@ public final class BuildrootBuild {
     /** Every Buildroot download method; offline, each is replaced by the refusing script. */
     static final List<String> DOWNLOAD_TOOLS = List.of(
             "BR2_WGET", "BR2_CURL", "BR2_GIT", "BR2_HG", "BR2_SVN", "BR2_BZR", "BR2_CVS", "BR2_SCP", "BR2_SFTP");
+    /** The resource that refuses downloads; it prints {@link #OFFLINE_MARK} lines. */
+    static final String OFFLINE_SCRIPT = "offline-download.sh";
     static final String OFFLINE_MARK = "skiff-offline:";
     private static final Pattern OFFLINE_LINE = Pattern.compile(".*" + OFFLINE_MARK + " refusing to download (\\S+).*");
     private static final Pattern DOWNLOAD_FAILURE = Pattern.compile(
@@ -71,22 +69,9 @@ public final class BuildrootBuild {
         return env;
     }
 
+    /** Installs the refusing download tool (the resource {@code offline-download.sh}) in the workspace. */
     static Path offlineScript(Path ws) {
-        Path script = ws.resolve(".skiff/offline-download");
-        try {
-            Files.createDirectories(script.getParent());
-            Files.writeString(script, String.join("\n",
-                    "#!/bin/sh",
-                    "# Installed by Skiff under mvn -o: Buildroot may not download anything.",
-                    "url=",
-                    "for a in \"$@\"; do case \"$a\" in *://*) url=\"$a\";; esac; done",
-                    "echo \"" + OFFLINE_MARK + " refusing to download ${url:-$*} (Maven offline mode, -o)\" >&2",
-                    "exit 1", ""), StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-            return script;
-        } catch (IOException e) {
-            throw new SkiffException("cannot write " + script + ": " + e.getMessage(), e);
-        }
+        return ShippedScript.install(OFFLINE_SCRIPT, ws.resolve(".skiff/offline-download"));
     }
 
     static SkiffException failure(BuildRequest req, MakeResult r, ProgressLine last, List<String> offlineLines) {

@@ -31,6 +31,11 @@ import java.util.stream.Collectors;
 /**
  * Runs GNU make against a Buildroot tree as a child process, streaming its output to a log file
  * and a listener, and making sure no part of the build outlives a cancelled run.
+ *
+ * <p>make runs under {@code make-watchdog.sh} (a resource of this package), which leads a process
+ * group of its own and stops it when this JVM dies, also by SIGKILL. While make runs, its group is
+ * recorded in the output directory ({@link MakeGroup#RECORD}), so that a later build can see a
+ * make that is somehow still running there and refuse to start a second one.
  */
 public final class BuildrootMake {
 
@@ -58,6 +63,9 @@ public final class BuildrootMake {
 
     private static final Object END_OF_OUTPUT = new Object();
 
+    /** The resource that runs make in its own process group and stops it with this JVM. */
+    static final String WATCHDOG = "make-watchdog.sh";
+
     private final Map<String, String> parentEnvironment;
 
     /** Takes the allowed variables from this JVM's environment. */
@@ -74,8 +82,8 @@ public final class BuildrootMake {
      * Runs {@code make -C <tree> O=<outputDir> <arguments...>} to completion.
      *
      * <p>The listener is called on the calling thread, once per output line (stderr merged).
-     * Interrupting the calling thread, or a JVM shutdown (Ctrl-C), stops make and every
-     * process it started.
+     * Interrupting the calling thread, a JVM shutdown (Ctrl-C) or the JVM's death (SIGKILL) stops
+     * make and every process it started.
      *
      * @return the result, also for a non-zero exit; use {@link MakeResult#requireSuccess}
      * @throws SkiffException if make is missing, cannot start, the log cannot be written, or the
@@ -89,7 +97,14 @@ public final class BuildrootMake {
         Path make = findOnPath("make", path).orElseThrow(() -> new SkiffException(
                 "GNU make not found on PATH (" + path + "); install it, e.g. `apt-get install"
                         + " make`, or put it on the PATH of the shell that runs Maven."));
+        Path setsid = findOnPath("setsid", path).or(() -> findOnPath("setsid", DEFAULT_PATH))
+                .orElseThrow(() -> new SkiffException("setsid not found on PATH (" + path + "). Skiff runs make"
+                        + " in a process group of its own, so that no part of a build outlives Maven; setsid comes"
+                        + " with util-linux: install it, e.g. `apt-get install util-linux`."));
         List<String> command = inv.command(make.toString());
+        // make runs below the watchdog, which leads a new process group (setsid) and stops that
+        // group when this JVM dies, even by SIGKILL, when no shutdown hook runs.
+        Path watchdog = ShippedScript.install(WATCHDOG, inv.outputDir().resolve(".skiff").resolve(WATCHDOG));
 
         BufferedWriter log = openLog(inv.logFile());
         try {
@@ -99,7 +114,10 @@ public final class BuildrootMake {
             throw logWriteFailure(inv.logFile(), e, "make was not started");
         }
 
-        ProcessBuilder pb = new ProcessBuilder(command)
+        List<String> wrapped = new ArrayList<>(List.of(setsid.toString(), "/bin/sh", watchdog.toString(),
+                Long.toString(ProcessHandle.current().pid())));
+        wrapped.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(wrapped)
                 .directory(inv.tree().dir().toFile())
                 .redirectErrorStream(true);
         pb.environment().clear();
@@ -112,7 +130,21 @@ public final class BuildrootMake {
             throw new SkiffException("Cannot start `" + String.join(" ", command) + "`: "
                     + e.getMessage(), e);
         }
-        return supervise(inv, process, log, lineListener);
+        MakeGroup group = MakeGroup.of(process.toHandle(), String.join(" ", command));
+        try {
+            // The record outlives this JVM: the next build in the workspace checks it and refuses
+            // while this group runs (WorkspaceLock.acquire).
+            group.record(inv.outputDir());
+            log.write("# process group " + group.pgid() + "; stop it with: " + group.stopCommand());
+            log.newLine();
+        } catch (IOException e) {
+            destroyTree(process.toHandle(), KILL_GRACE);
+            closeQuietly(log);
+            throw new SkiffException("Cannot record the make process in " + inv.outputDir().resolve(MakeGroup.RECORD)
+                    + " or write " + inv.logFile() + ": " + e.getMessage() + "; make was stopped."
+                    + " Check free disk space and permissions.", e);
+        }
+        return supervise(inv, process, group, log, lineListener);
     }
 
     /**
@@ -151,13 +183,16 @@ public final class BuildrootMake {
         }
     }
 
-    private MakeResult supervise(
-            MakeInvocation inv, Process process, BufferedWriter log, Consumer<String> listener) {
+    private MakeResult supervise(MakeInvocation inv, Process process, MakeGroup group, BufferedWriter log,
+            Consumer<String> listener) {
         long started = System.nanoTime();
-        // A Ctrl-C reaches make too (same process group), but a `kill <maven pid>` or an IDE's
-        // stop button only reaches the JVM; without this hook the build would run on orphaned.
-        Thread hook = new Thread(() -> destroyTree(process.toHandle(), KILL_GRACE),
-                "skiff-make-shutdown-" + process.pid());
+        // make runs in a session of its own, so Ctrl-C in the terminal, `kill <maven pid>` and an
+        // IDE's stop button all reach only the JVM: this hook stops the build then. A JVM killed
+        // with SIGKILL runs no hook; the watchdog stops the group in that case.
+        Thread hook = new Thread(() -> {
+            destroyTree(process.toHandle(), KILL_GRACE);
+            group.stop(KILL_GRACE);
+        }, "skiff-make-shutdown-" + process.pid());
         try {
             Runtime.getRuntime().addShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
@@ -218,6 +253,12 @@ public final class BuildrootMake {
         } finally {
             if (!finished) {
                 destroyTree(process.toHandle(), KILL_GRACE);
+            }
+            // What left make's tree but not its group (a re-parented orphan, a stray background
+            // job) is part of the build too; once nothing of it runs, the record has served.
+            group.stop(KILL_GRACE);
+            if (!group.alive()) {
+                MakeGroup.forget(inv.outputDir());
             }
             // The reader may be blocked handing a line to a consumer that has gone away.
             reader.interrupt();

@@ -1,7 +1,9 @@
 package dev.skiff.buildroot;
 
+import dev.skiff.FileTree;
 import dev.skiff.SkiffException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -11,10 +13,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Keeps two builds out of one workspace: two {@code make} runs in one output tree corrupt it in
  * ways that show up hours later. An OS file lock, so a crashed build never leaves it held.
+ *
+ * <p>The lock dies with the JVM that holds it, but a make may not: so taking the lock also checks
+ * the workspace's {@link MakeGroup} record, and refuses while the make of an earlier build still
+ * runs there (its JVM was killed and, somehow, its watchdog too).
+ *
+ * <p>The lock file is never deleted, not even by {@link #deleteWorkspace}: another process may
+ * have it open, waiting, and would then lock a file that no longer has a name while a third
+ * process locks a new one under the same name.
  */
 public final class WorkspaceLock implements AutoCloseable {
     public static final String FILE = ".skiff.lock";
@@ -46,6 +60,12 @@ public final class WorkspaceLock implements AutoCloseable {
                         + (holder.isEmpty() ? "" : " (" + holder + ")") + ". Wait for it to finish, or use another"
                         + " -Dskiff.workspace. The lock is " + file + "; it is released when that build exits.");
             }
+            Optional<MakeGroup> orphan = MakeGroup.recorded(workspaceDir).filter(MakeGroup::alive);
+            if (orphan.isPresent()) {
+                ch.close(); // releases the lock
+                throw orphanRunning(workspaceDir, orphan.get());
+            }
+            MakeGroup.forget(workspaceDir);
             ch.truncate(0);
             ch.write(ByteBuffer.wrap((what + " by pid " + ProcessHandle.current().pid() + " since " + Instant.now())
                     .getBytes(StandardCharsets.UTF_8)), 0);
@@ -55,25 +75,37 @@ public final class WorkspaceLock implements AutoCloseable {
         }
     }
 
+    private static SkiffException orphanRunning(Path workspaceDir, MakeGroup g) {
+        return new SkiffException("workspace " + workspaceDir + ": Buildroot is still running there, without the"
+                + " build that started it: process group " + g.pgid() + " (`" + g.command() + "`), started "
+                + g.started().truncatedTo(ChronoUnit.SECONDS) + ". Its Maven was killed before it could stop make."
+                + " Two makes in one workspace corrupt it, so this build does not start. Wait for that make to"
+                + " finish, or stop it with `" + g.stopCommand() + "`, then run again.");
+    }
+
     /**
-     * Deletes a workspace under its lock, so a build running in it is never pulled out from under
-     * it. The lock file and the directory go last, once the lock is released.
+     * Deletes everything in a workspace under its lock, so a build running in it is never pulled
+     * out from under it. The directory and its lock file stay (see the class comment).
      */
     public static void deleteWorkspace(Path workspaceDir) {
         try (WorkspaceLock lock = acquire(workspaceDir, "skiff:clean")) {
-            try (java.util.stream.Stream<Path> s = Files.walk(workspaceDir)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    if (!p.equals(workspaceDir.resolve(FILE)) && !p.equals(workspaceDir)) Files.deleteIfExists(p);
-                }
+            List<Path> entries;
+            try (Stream<Path> s = Files.list(workspaceDir)) {
+                entries = s.filter(p -> !p.getFileName().toString().equals(FILE)).sorted().toList();
             }
-        } catch (IOException e) {
-            throw new SkiffException("cannot delete workspace " + workspaceDir + ": " + e, e);
+            for (Path p : entries) FileTree.delete(p);
+        } catch (IOException | UncheckedIOException e) {
+            throw new SkiffException("cannot delete workspace " + workspaceDir + ": " + e.getMessage(), e);
         }
-        try {
-            Files.deleteIfExists(workspaceDir.resolve(FILE));
-            Files.deleteIfExists(workspaceDir);
-        } catch (IOException e) {
-            throw new SkiffException("cannot delete workspace " + workspaceDir + ": " + e, e);
+    }
+
+    /** True if {@code workspaceDir} is missing or holds nothing but its lock file. */
+    public static boolean isEmpty(Path workspaceDir) {
+        if (!Files.isDirectory(workspaceDir)) return true;
+        try (Stream<Path> s = Files.list(workspaceDir)) {
+            return s.allMatch(p -> p.getFileName().toString().equals(FILE));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
         }
     }
 

@@ -2,7 +2,6 @@ package dev.skiff.maven;
 
 import dev.skiff.SkiffException;
 import dev.skiff.buildroot.WorkspaceLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -30,8 +29,9 @@ public class CleanMojo extends AbstractSkiffMojo {
     protected void run() {
         String id = workspaceId();
         Path ws = workspaceDir(id);
-        if (!Files.exists(ws)) {
-            getLog().info("Workspace " + id + " does not exist (" + ws + "); nothing to remove.");
+        // skiff:clean leaves the directory and its lock file (another build may be waiting on it).
+        if (WorkspaceLock.isEmpty(ws)) {
+            getLog().info("Workspace " + id + " does not exist or is empty (" + ws + "); nothing to remove.");
             return;
         }
         if (!yes) {
@@ -47,6 +47,6 @@ public class CleanMojo extends AbstractSkiffMojo {
             }
         }
         WorkspaceLock.deleteWorkspace(ws);
-        getLog().info("Deleted workspace " + id + " (" + ws + ").");
+        getLog().info("Deleted workspace " + id + " (" + ws + "); only its lock file " + WorkspaceLock.FILE + " is left.");
     }
 }

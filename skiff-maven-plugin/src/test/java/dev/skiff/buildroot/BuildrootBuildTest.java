@@ -77,4 +77,25 @@ class BuildrootBuildTest {
         assertTrue(e.getMessage().startsWith("Buildroot could not download the sources of package zlib 1.3: the network is unreachable"),
                 e.getMessage());
     }
+
+    @Test
+    void theRefusingDownloadToolIsTheShippedScript() throws Exception {
+        // The script lives in src/main/resources (shellchecked there), not in a Java string.
+        byte[] shipped;
+        try (var in = getClass().getClassLoader().getResourceAsStream("dev/skiff/buildroot/offline-download.sh")) {
+            assertTrue(in != null, "the resource dev/skiff/buildroot/offline-download.sh is shipped");
+            shipped = in.readAllBytes();
+        }
+        Path script = BuildrootBuild.offlineScript(tmp.resolve("ws"));
+        assertEquals(tmp.resolve("ws/.skiff/offline-download"), script);
+        assertTrue(java.util.Arrays.equals(shipped, Files.readAllBytes(script)), "installed as shipped");
+        assertTrue(Files.isExecutable(script));
+
+        Process p = new ProcessBuilder(script.toString(), "-q", "-O", "/dl/zlib-1.3.tar.gz", "https://example.invalid/zlib-1.3.tar.gz")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertEquals(1, p.waitFor());
+        assertEquals(BuildrootBuild.OFFLINE_MARK + " refusing to download https://example.invalid/zlib-1.3.tar.gz"
+                + " (Maven offline mode, -o)", out);
+    }
 }

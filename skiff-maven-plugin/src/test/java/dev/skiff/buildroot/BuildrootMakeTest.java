@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BuildrootMakeTest {
 
     private static final String MAKEFILE = String.join("\n",
-            ".PHONY: hello env fail many hang",
+            ".PHONY: hello env fail many hang stray",
             "hello:",
             "\t@echo \"hello from $(O)\"",
             "\t@echo \"to stderr\" >&2",
@@ -48,6 +48,10 @@ class BuildrootMakeTest {
             "hang:",
             "\t@echo started",
             "\t@( sleep 300; echo never )",
+            // A recipe that leaves a job running after make is done (a daemon, a forgotten `&`).
+            "stray:",
+            "\t@( sleep 3017 </dev/null >/dev/null 2>&1 & )",
+            "\t@echo left a job behind",
             "");
 
     @TempDir
@@ -230,5 +234,65 @@ class BuildrootMakeTest {
         MakeResult result = new MakeResult(0, log, new ArrayList<>(List.of("a")));
         assertNotNull(result.tail());
         assertThrows(UnsupportedOperationException.class, () -> result.tail().add("b"));
+    }
+
+    @Test
+    void makeRunsInAProcessGroupOfItsOwnRecordedInTheWorkspaceWhileItRuns() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread runner = new Thread(() -> {
+            try {
+                new BuildrootMake().run(MakeInvocation.of(tree, out, log, "hang"), line -> {
+                    if (line.equals("started")) started.countDown();
+                });
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        runner.start();
+        try {
+            assertTrue(started.await(30, TimeUnit.SECONDS));
+            ProcessHandle sleep = awaitSleepProcess();
+            MakeGroup recorded = MakeGroup.recorded(out).orElseThrow(() -> new AssertionError("no record in " + out));
+            assertTrue(recorded.alive());
+            assertTrue(recorded.command().contains(" -C " + tree.dir() + " O=" + out + " hang"), recorded.command());
+            // The whole build is in that group, and it is not the group of this JVM.
+            assertEquals(recorded.pgid(), MakeGroup.Stat.read(sleep.pid()).orElseThrow().pgrp());
+            assertFalse(MakeGroup.Stat.read(ProcessHandle.current().pid()).orElseThrow().pgrp() == recorded.pgid());
+            assertTrue(recorded.members().stream().anyMatch(p -> p.pid() == sleep.pid()));
+            assertTrue(Files.readString(log).contains("# process group " + recorded.pgid() + "; stop it with: kill -TERM -"
+                    + recorded.pgid()), Files.readString(log));
+        } finally {
+            runner.interrupt();
+            runner.join(TimeUnit.SECONDS.toMillis(15));
+        }
+        assertFalse(runner.isAlive());
+        assertInstanceOf(SkiffException.class, thrown.get());
+        assertTrue(MakeGroup.recorded(out).isEmpty(), "the record goes with the group");
+    }
+
+    @Test
+    void aJobMakeLeavesRunningIsStoppedWhenMakeEnds() throws Exception {
+        MakeResult result = run("stray");
+        assertTrue(result.succeeded(), result.tail().toString());
+        assertTrue(heard.contains("left a job behind"));
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<ProcessHandle> stray;
+        do {
+            stray = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().command().map(c -> c.endsWith("/sleep")).orElse(false))
+                    .filter(p -> p.info().arguments().map(a -> List.of(a).equals(List.of("3017"))).orElse(false))
+                    .toList();
+            if (stray.isEmpty()) break;
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        try {
+            assertEquals(List.of(), stray.stream().map(ProcessHandle::pid).toList(),
+                    "a job of the build outlived make; it would keep the workspace busy");
+        } finally {
+            stray.forEach(ProcessHandle::destroyForcibly);
+        }
+        assertTrue(MakeGroup.recorded(out).isEmpty());
     }
 }
