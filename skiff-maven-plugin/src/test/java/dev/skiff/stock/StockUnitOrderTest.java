@@ -103,6 +103,29 @@ class StockUnitOrderTest {
         }
     }
 
+    /**
+     * The container engines stop before persist is unmounted at shutdown (stop order is the
+     * reverse of start order). skiff-persist mounts it from a script, so systemd only learns of
+     * mnt-persist.mount from the mount table; a RequiresMountsFor= below /mnt/persist then orders
+     * the unit after it. The check adds that mount unit as systemd would.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("persistMountUsers")
+    void stopsBeforePersistIsUnmounted(String layer, String unit) throws Exception {
+        Path root = tmp.resolve("root");
+        StockUnits.overlay(StockUnits.closure(layer), root);
+        Path dir = Files.createDirectories(root.resolve("usr/lib/systemd/system"));
+        Files.writeString(dir.resolve("mnt-persist.mount"), "[Mount]\nWhat=/dev/disk/by-label/persist\nWhere=/mnt/persist\n");
+        UnitOrder units = UnitOrder.read(root);
+        assertTrue(units.unit(unit).isPresent(), unit + " in " + StockUnits.closure(layer));
+        assertTrue(units.chain("mnt-persist.mount", unit).isPresent(), units.describe(unit));
+    }
+
+    static Stream<Arguments> persistMountUsers() {
+        return Stream.of(Arguments.of("apps/docker", "docker.service"), Arguments.of("apps/containerd", "containerd.service"),
+                Arguments.of("skiff/core", "skiff-core.service"), Arguments.of("base/pre", "var-log-journal.mount"));
+    }
+
     /** Persist is optional (a VM booted from kernel and initramfs has none): nothing may fail for want of it. */
     @Test
     void nothingRequiresThePersistPartition() throws Exception {
