@@ -2,7 +2,9 @@
 # Post-image step of intel/desktop: builds images/disk.img, a GPT disk
 # image to write to a USB stick or internal disk. Its only partition is
 # the EFI system partition (FAT) holding GRUB (EFI/BOOT/bootx64.efi and
-# grub.cfg), bzImage, microcode.cpio and rootfs.cpio.gz.
+# grub.cfg), bzImage, microcode.cpio and rootfs.cpio.gz. Its label is EFI,
+# as in layout.yaml: the running system mounts the partition by that label
+# (mnt-boot.mount), so skiff:push finds it at /mnt/boot.
 set -euo pipefail
 images="${BINARIES_DIR:-${1:?images directory}}"
 conf="${SKIFF_CURRENT_CONF_DIR:?}"
@@ -25,7 +27,7 @@ trap 'rm -rf "$work"' EXIT
 {
     echo 'image esp.vfat {'
     echo '    vfat {'
-    echo '        label = "SKIFFOS"'
+    echo '        label = "EFI"'
     echo '        file EFI { image = "efi-part/EFI" }'
     for f in "${files[@]}"; do
         echo "        file $f { image = \"$f\" }"
