@@ -9,6 +9,7 @@ import dev.skiff.buildroot.MakeInvocation;
 import dev.skiff.buildroot.MakeResult;
 import dev.skiff.kconfig.DotConfig;
 import dev.skiff.kconfig.DroppedSymbol;
+import dev.skiff.kconfig.KconfigChoices;
 import dev.skiff.kconfig.KconfigKind;
 import dev.skiff.kconfig.SymbolCheck;
 import java.io.IOException;
@@ -72,7 +73,10 @@ public final class Configure {
                 MakeResult r = make.run(defconfig(eff, tree, ws), log);
                 if (!r.succeeded()) throw r.failure("make defconfig");
                 DotConfig actual = DotConfig.read(dotConfig);
-                dropped = excuse(eff, req, actual, SymbolCheck.check(eff.fragment(KconfigKind.BUILDROOT), actual, req.allowDropped()));
+                List<Path> kconfig = new ArrayList<>(List.of(tree.dir()));
+                eff.externals().forEach(x -> kconfig.add(x.dir()));
+                dropped = excuse(eff, req, actual, SymbolCheck.check(eff.fragment(KconfigKind.BUILDROOT), actual,
+                        req.allowDropped(), KconfigChoices.scan(kconfig)));
                 List<DroppedSymbol> fatal = dropped.stream().filter(d -> !d.allowed()).toList();
                 if (!fatal.isEmpty()) throw droppedFailure(fatal, dotConfig);
             } catch (RuntimeException e) {

@@ -15,7 +15,9 @@ public record DroppedSymbol(Assignment requested, String actual, Kind kind, Excu
         /** Asked to be unset; something selects it anyway. */
         FORCED,
         /** An unquoted value that Kconfig skipped (it reads unquoted values only for int and hex options). */
-        IGNORED
+        IGNORED,
+        /** {@code # X is not set} for a string or number option, which Kconfig reads as nothing. */
+        UNSET_IGNORED
     }
 
     /** Why a drop is reported without failing the build. */
@@ -49,6 +51,8 @@ public record DroppedSymbol(Assignment requested, String actual, Kind kind, Excu
             case FORCED -> "forced on by another option (" + got + ")";
             case IGNORED -> "unquoted value skipped by Kconfig (now " + got + "); write " + requested.symbol()
                     + "=\"" + requested.value() + "\" if it is a string";
+            case UNSET_IGNORED -> "'is not set' does nothing for a string or number option (now " + got + "); set "
+                    + requested.symbol() + "=\"\" to empty it";
         };
     }
 

@@ -10,11 +10,9 @@ import dev.skiff.layer.LayerCatalog;
 import dev.skiff.layer.LayerName;
 import dev.skiff.project.ProjectInputs;
 import dev.skiff.project.ProjectSettings;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -225,11 +223,6 @@ abstract class AbstractSkiffMojo extends AbstractMojo {
         BuildrootTree tree = BuildrootCheckout.ensure(s.buildroot(), getLog()::info);
         BuildrootCheckout.seriesWarning(tree, s.skiffos()).ifPresent(getLog()::warn);
         return tree;
-    }
-
-    private Path absolute(File f) {
-        Path p = f.toPath();
-        return (p.isAbsolute() ? p : basedir().resolve(p)).normalize();
     }
 
     /** The disk layout of {@code chain}: the last layer with a layout.yaml, found through the catalog. */

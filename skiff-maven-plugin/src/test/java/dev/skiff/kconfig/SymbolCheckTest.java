@@ -126,4 +126,43 @@ class SymbolCheckTest {
         assertTrue(m.get("BR2_F").describe().contains("forced on") && m.get("BR2_F").describe().contains("BR2_F=y"),
                 m.get("BR2_F").describe());
     }
+
+    /** A Kconfig tree with the arch choice, as Buildroot's arch/Config.in has it. */
+    private KconfigChoices archChoice() throws IOException {
+        Path tree = tmp.resolve("buildroot");
+        Files.createDirectories(tree.resolve("arch"));
+        Files.writeString(tree.resolve("arch/Config.in"), String.join("\n",
+                "menu \"Target options\"", "choice", "\tprompt \"Target Architecture\"", "\tdefault BR2_i386",
+                "config BR2_x86_64", "\tbool \"x86_64\"", "config BR2_aarch64", "\tbool \"AArch64\"",
+                "if BR2_aarch64", "config BR2_arm", "\tbool \"ARM\"", "endif", "endchoice",
+                "config BR2_NOT_IN_A_CHOICE", "\tbool", "endmenu", ""));
+        Files.createDirectories(tree.resolve("output/build"));
+        Files.writeString(tree.resolve("output/build/Config.in"), "choice\nconfig BR2_x86_64\nconfig BR2_NOT_IN_A_CHOICE\nendchoice\n");
+        return KconfigChoices.scan(List.of(tree));
+    }
+
+    @Test
+    void aChoiceMemberReplacedByALaterMemberTheLayersAskedForIsNotADrop() throws IOException {
+        // base/pre asks for x86_64, the board for aarch64: Kconfig keeps the last, as the layers meant.
+        MergedFragment r = requested("BR2_x86_64=y", "BR2_aarch64=y");
+        DotConfig c = dotConfig("BR2_aarch64=y", "# BR2_x86_64 is not set");
+        assertEquals(List.of(), SymbolCheck.check(r, c, List.of(), archChoice()));
+        // Without the choice groups it would be reported, which is why Configure passes them.
+        assertEquals(List.of("BR2_x86_64"), SymbolCheck.check(r, c, List.of()).stream().map(d -> d.requested().symbol()).toList());
+        // Lost to a member nobody asked for (a dependency forced the default): still a drop.
+        MergedFragment alone = requested("BR2_x86_64=y");
+        DotConfig other = dotConfig("BR2_arm=y", "# BR2_x86_64 is not set");
+        assertEquals(1, SymbolCheck.check(alone, other, List.of(), archChoice()).size());
+        // A symbol outside any choice (the output/ directory is not scanned) is unaffected.
+        assertEquals(1, SymbolCheck.check(requested("BR2_NOT_IN_A_CHOICE=y", "BR2_aarch64=y"),
+                dotConfig("BR2_aarch64=y"), List.of(), archChoice()).size());
+    }
+
+    @Test
+    void notSetForAStringOrNumberOptionIsReportedAsDoingNothing() throws IOException {
+        MergedFragment r = requested("# BR2_ENABLE_LOCALE_WHITELIST is not set");
+        DroppedSymbol d = SymbolCheck.check(r, dotConfig("BR2_ENABLE_LOCALE_WHITELIST=\"C en_US\""), List.of()).get(0);
+        assertEquals(DroppedSymbol.Kind.UNSET_IGNORED, d.kind());
+        assertTrue(d.reason().contains("does nothing for a string or number option") && d.reason().contains("=\"\""), d.reason());
+    }
 }

@@ -1,7 +1,7 @@
 // Skipped (loudly) exactly when archetype-skiffos is: without the real SkiffOS and Buildroot.
 def missing = ['SKIFF_TEST_SKIFFOS', 'SKIFF_TEST_BUILDROOT_NEXT'].findAll { v -> !System.getenv(v)?.trim() }
 if (missing) {
-    def msg = 'SKIPPED archetype-skiffos-package: ' + missing.join(' and ') + ' not set'
+    def msg = 'SKIPPED archetype-skiffos-qemu: ' + missing.join(' and ') + ' not set'
     println msg
     new PrintStream(new FileOutputStream(FileDescriptor.out), true).println("[WARNING] ${msg}")
     return false
