@@ -1,8 +1,7 @@
 package dev.skiff.image;
 
-import dev.skiff.Sha256;
 import dev.skiff.SkiffException;
-import java.io.BufferedInputStream;
+import dev.skiff.image.EntryName.Kind;
 import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -14,10 +13,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -26,16 +25,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -208,92 +202,21 @@ public final class ImageBundle {
      * recomputes each file's size and SHA-256, compares modes and link targets, and reports files
      * that are missing or not listed. Does not throw for mismatches; see {@link #verify}.
      *
-     * @throws SkiffException if the bundle is unreadable or has no valid manifest
+     * <p>The pass over the entries is the one {@link #extract} makes ({@link BundleEntries}), so
+     * whatever extraction would refuse is refused here too.
+     *
+     * @throws SkiffException if the bundle is unreadable, has no valid manifest, or holds an
+     *     entry no Skiff bundle holds (unsafe names or links, sparse entries, devices, ...)
      */
     public static BundleCheck check(Path bundle) {
-        Map<String, String> actual = new TreeMap<>(EntryName.BYTE_ORDER);
-        List<FileCheck> duplicates = new ArrayList<>();
-        byte[] manifestJson = null;
-        List<String> afterManifest = new ArrayList<>();
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(bundle), BUFFER_SIZE);
-                TarArchiveInputStream tar = tarInput(in)) {
-            byte[] buffer = new byte[BUFFER_SIZE];
-            MessageDigest sha256 = Sha256.digest();
-            TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
-                String name = stripSlash(e.getName());
-                if (manifestJson != null) {
-                    afterManifest.add(name);
-                }
-                String found;
-                if (e.isDirectory()) {
-                    continue;
-                } else if (e.isSymbolicLink()) {
-                    found = describeLink(e.getLinkName());
-                } else if (isRegular(e)) {
-                    if (name.equals(ImageManifest.ENTRY_NAME) && manifestJson == null) {
-                        manifestJson = tar.readAllBytes();
-                        continue;
-                    }
-                    long size = 0;
-                    sha256.reset();
-                    int n;
-                    while ((n = tar.read(buffer)) > 0) {
-                        sha256.update(buffer, 0, n);
-                        size += n;
-                    }
-                    found = describeFile(hex(sha256.digest()), size, e.getMode() & 07777);
-                } else {
-                    found = "an entry of tar type '" + (char) e.getLinkFlag() + "'";
-                }
-                if (actual.putIfAbsent(name, found) != null) {
-                    duplicates.add(new FileCheck(name, FileCheck.Status.EXTRA, null,
-                            "a second entry with this name: " + found));
-                }
-            }
-        } catch (NoSuchFileException e) {
-            throw new SkiffException("Image bundle " + bundle + " does not exist.", e);
+        ImageManifest manifest = ImageManifest.read(bundle);
+        try {
+            return new BundleCheck(bundle, manifest, BundleEntries.walk(bundle, manifest, null));
         } catch (IOException e) {
             throw new SkiffException("Image bundle " + bundle + " cannot be read as a tar archive: "
                     + e.getMessage() + ". It is damaged or truncated; fetch or build it again.",
                     e);
         }
-        if (manifestJson == null) {
-            throw new SkiffException("Image bundle " + bundle + " has no "
-                    + ImageManifest.ENTRY_NAME + " entry, so it cannot be verified. It is not a"
-                    + " Skiff image bundle, or it is truncated; fetch or build it again.");
-        }
-        ImageManifest manifest =
-                ImageManifest.parse(manifestJson, bundle + "!/" + ImageManifest.ENTRY_NAME);
-
-        Map<String, String> expected = new TreeMap<>(EntryName.BYTE_ORDER);
-        for (ImageFile f : manifest.files()) {
-            expected.put(f.path(), describeFile(f.sha256(), f.size(), f.modeBits()));
-        }
-        for (ImageLink l : manifest.links()) {
-            expected.put(l.path(), describeLink(l.target()));
-        }
-        Set<String> paths = new HashSet<>(expected.keySet());
-        paths.addAll(actual.keySet());
-        List<FileCheck> checks = new ArrayList<>(duplicates);
-        for (String path : paths) {
-            String want = expected.get(path);
-            String have = actual.get(path);
-            FileCheck.Status status = want == null ? FileCheck.Status.EXTRA
-                    : have == null ? FileCheck.Status.MISSING
-                    : want.equals(have) ? FileCheck.Status.OK
-                    : FileCheck.Status.CHANGED;
-            checks.add(new FileCheck(path, status, want, have));
-        }
-        for (String name : afterManifest) {
-            if (expected.containsKey(name)) {
-                // Listed, but placed after the manifest: not something Skiff writes.
-                checks.add(new FileCheck(name, FileCheck.Status.EXTRA, null,
-                        "an entry after " + ImageManifest.ENTRY_NAME));
-            }
-        }
-        checks.sort((a, b) -> EntryName.BYTE_ORDER.compare(a.path(), b.path()));
-        return new BundleCheck(bundle, manifest, checks);
     }
 
     /**
@@ -313,8 +236,11 @@ public final class ImageBundle {
      *
      * <p>All or nothing: the bundle is unpacked into a temporary directory beside {@code dir},
      * which is renamed to {@code dir} only when every file matched. Entries that would land
-     * outside {@code dir} (absolute paths, {@code ..}, links pointing out, paths through links)
-     * are refused.
+     * outside {@code dir} (absolute paths, {@code ..}, links leading out, alone or as a chain,
+     * paths through links), sparse entries and any entry whose size differs from the manifest's
+     * are refused before anything of them is written; the rules are {@link #check}'s, in the same
+     * code ({@link BundleEntries}). Afterwards the real path of every link that resolves is
+     * checked to lie inside the directory, so that no rule missed can let a reader out.
      *
      * @param dir must not exist, or be an empty directory
      * @return the bundle's manifest
@@ -336,7 +262,8 @@ public final class ImageBundle {
             Files.createDirectories(target.getParent());
             staging = Files.createTempDirectory(target.getParent(),
                     "." + target.getFileName() + ".extract-");
-            unpack(bundle, manifest, staging);
+            BundleEntries.walk(bundle, manifest, staging);
+            requireLinksInside(bundle, manifest, staging);
             try {
                 if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                     Files.delete(target);
@@ -355,8 +282,10 @@ public final class ImageBundle {
                         + target + ": " + e.getFile() + " exists and is not a directory.", e);
             }
             // The staging directory is fresh, so only the bundle itself can cause this.
-            throw refuse(bundle, staging.relativize(Path.of(e.getFile())).toString(),
-                    "it collides with an earlier entry");
+            throw new SkiffException("Refusing image bundle " + bundle + ": entry '"
+                    + staging.relativize(Path.of(e.getFile())) + "' collides with an earlier"
+                    + " entry. Nothing was extracted. The bundle was not written by Skiff or was"
+                    + " tampered with; do not use it.", e);
         } catch (IOException e) {
             throw new SkiffException("Cannot extract image bundle " + bundle + " into " + target
                     + ": " + e + ". Check free space and permissions.", e);
@@ -367,98 +296,29 @@ public final class ImageBundle {
         }
     }
 
-    private static void unpack(Path bundle, ImageManifest manifest, Path staging)
+    /**
+     * The real path of every extracted link that resolves lies inside {@code staging}. The
+     * manifest's rules ({@link EntryName#linkProblem}) already guarantee it; this asks the
+     * kernel, so that a gap in those rules can never let an install read a host file.
+     */
+    private static void requireLinksInside(Path bundle, ImageManifest manifest, Path staging)
             throws IOException {
-        Map<String, ImageFile> files = new HashMap<>();
-        manifest.files().forEach(f -> files.put(f.path(), f));
-        Map<String, String> links = new HashMap<>();
-        manifest.links().forEach(l -> links.put(l.path(), l.target()));
-        Set<String> written = new HashSet<>();
-        Set<String> linksWritten = new HashSet<>();
-        Map<Path, FileTime> dirTimes = new LinkedHashMap<>();
-        FileTime mtime = FileTime.from(manifest.sourceDateEpoch(), TimeUnit.SECONDS);
-
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(bundle), BUFFER_SIZE);
-                TarArchiveInputStream tar = tarInput(in)) {
-            byte[] buffer = new byte[BUFFER_SIZE];
-            MessageDigest sha256 = Sha256.digest();
-            TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
-                String name = stripSlash(e.getName());
-                String problem = EntryName.problem(name);
-                if (problem == null) {
-                    problem = throughLink(name, linksWritten);
-                }
-                if (problem != null) {
-                    throw refuse(bundle, e.getName(), problem);
-                }
-                Path path = staging.resolve(name);
-                if (e.isDirectory()) {
-                    Files.createDirectories(path);
-                    dirTimes.put(path, mtime);
-                } else if (e.isSymbolicLink()) {
-                    String want = links.get(name);
-                    if (want == null || !want.equals(e.getLinkName())) {
-                        throw refuse(bundle, name, "the link to '" + e.getLinkName()
-                                + "' is not listed in the manifest"
-                                + (want == null ? "" : " (which says '" + want + "')"));
-                    }
-                    Files.createDirectories(path.getParent());
-                    Files.createSymbolicLink(path, Path.of(e.getLinkName()));
-                    linksWritten.add(name);
-                } else if (isRegular(e) && name.equals(ImageManifest.ENTRY_NAME)) {
-                    if (!written.add(name)) {
-                        throw refuse(bundle, name, "it appears twice");
-                    }
-                    Files.write(path, tar.readAllBytes(), StandardOpenOption.CREATE_NEW);
-                    Files.setLastModifiedTime(path, mtime);
-                } else if (isRegular(e)) {
-                    ImageFile want = files.get(name);
-                    if (want == null || !written.add(name)) {
-                        throw refuse(bundle, name, want == null
-                                ? "it is not listed in the manifest" : "it appears twice");
-                    }
-                    Files.createDirectories(path.getParent());
-                    long size = 0;
-                    sha256.reset();
-                    try (OutputStream out = Files.newOutputStream(path,
-                            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                            LinkOption.NOFOLLOW_LINKS)) {
-                        int n;
-                        while ((n = tar.read(buffer)) > 0) {
-                            sha256.update(buffer, 0, n);
-                            out.write(buffer, 0, n);
-                            size += n;
-                        }
-                    }
-                    String sha = hex(sha256.digest());
-                    if (!sha.equals(want.sha256()) || size != want.size()) {
-                        throw new SkiffException("Image bundle " + bundle + " is damaged: "
-                                + name + " should have sha256 " + want.sha256() + " ("
-                                + want.size() + " bytes) but has sha256 " + sha + " (" + size
-                                + " bytes). Nothing was extracted; fetch the bundle again or"
-                                + " rebuild it.");
-                    }
-                    setMode(path, want.modeBits());
-                    Files.setLastModifiedTime(path, mtime);
-                } else {
-                    throw refuse(bundle, name, "entries of tar type '" + (char) e.getLinkFlag()
-                            + "' (hard links, devices, FIFOs) are never part of a Skiff bundle");
-                }
+        Path root = staging.toRealPath();
+        for (ImageLink l : manifest.links()) {
+            Path link = staging.resolve(l.path());
+            Path real;
+            try {
+                real = link.toRealPath();
+            } catch (FileSystemException dangling) {
+                // Leads to nothing (or through a file): nothing can be read through it.
+                continue;
             }
-        }
-        List<String> missing = new ArrayList<>();
-        files.keySet().stream().filter(p -> !written.contains(p)).forEach(missing::add);
-        links.keySet().stream().filter(p -> !linksWritten.contains(p)).forEach(missing::add);
-        if (!missing.isEmpty()) {
-            missing.sort(EntryName.BYTE_ORDER);
-            throw new SkiffException("Image bundle " + bundle + " is incomplete: the manifest"
-                    + " lists " + String.join(", ", missing) + ", which the bundle does not"
-                    + " contain. Nothing was extracted; fetch the bundle again or rebuild it.");
-        }
-        // Last, because creating entries inside a directory updates its time stamp.
-        for (Map.Entry<Path, FileTime> d : dirTimes.entrySet()) {
-            Files.setLastModifiedTime(d.getKey(), d.getValue());
+            if (!real.startsWith(root)) {
+                throw new SkiffException("Refusing image bundle " + bundle + ": the link '"
+                        + l.path() + "' -> '" + l.target() + "' resolves to " + real + ", outside"
+                        + " the extracted image. Nothing was extracted. The bundle was not"
+                        + " written by Skiff or was tampered with; do not use it.");
+            }
         }
     }
 
@@ -475,7 +335,7 @@ public final class ImageBundle {
         return tar;
     }
 
-    private static TarArchiveInputStream tarInput(InputStream in) {
+    static TarArchiveInputStream tarInput(InputStream in) {
         return new TarArchiveInputStream(in, BLOCK_SIZE, 512, "UTF-8", false);
     }
 
@@ -548,8 +408,6 @@ public final class ImageBundle {
         return e;
     }
 
-    private enum Kind { DIRECTORY, FILE, LINK }
-
     /** One thing to pack: {@code name} is its bundle path, {@code path} the file on disk. */
     private record Source(String name, Path path, Kind kind, String linkTarget) {}
 
@@ -578,15 +436,9 @@ public final class ImageBundle {
                         problems.add(file + ": the name is reserved for the bundle manifest;"
                                 + " rename the file");
                     } else if (attrs.isSymbolicLink()) {
-                        String linkTarget = Files.readSymbolicLink(file).toString();
-                        String linkProblem = EntryName.linkProblem(name, linkTarget);
-                        if (linkProblem != null) {
-                            problems.add(file + ": a symbolic link whose " + linkProblem
-                                    + "; a bundle must be self-contained, so replace it with a"
-                                    + " copy or a relative link inside the images directory");
-                        } else {
-                            found.add(new Source(name, file, Kind.LINK, linkTarget));
-                        }
+                        // Checked once all links are known: a link may lead out through others.
+                        found.add(new Source(name, file, Kind.LINK,
+                                Files.readSymbolicLink(file).toString()));
                     } else if (attrs.isRegularFile()) {
                         found.add(new Source(name, file, Kind.FILE, null));
                     } else {
@@ -611,6 +463,20 @@ public final class ImageBundle {
             throw new SkiffException("Cannot list the images directory " + root + ": "
                     + e.getMessage(), e);
         }
+        // The rule every reader applies (ImageManifest), so that no bundle is written that
+        // verification or extraction would refuse.
+        Map<String, String> links = new HashMap<>();
+        found.stream().filter(s -> s.kind() == Kind.LINK)
+                .forEach(s -> links.put(s.name(), s.linkTarget()));
+        for (Source s : found) {
+            String linkProblem = s.kind() == Kind.LINK
+                    ? EntryName.linkProblem(s.name(), s.linkTarget(), links) : null;
+            if (linkProblem != null) {
+                problems.add(s.path() + ": a symbolic link whose " + linkProblem.substring(
+                        "its ".length()) + "; a bundle must be self-contained, so replace it with"
+                        + " a copy or a relative link inside the images directory");
+            }
+        }
         if (!problems.isEmpty()) {
             throw new SkiffException("Cannot bundle the images in " + root + ":\n  "
                     + String.join("\n  ", problems));
@@ -628,28 +494,11 @@ public final class ImageBundle {
         }
     }
 
-    private static void setMode(Path file, int mode) throws IOException {
+    static void setMode(Path file, int mode) throws IOException {
         if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(
                     (mode & EXECUTABLE_MODE) == EXECUTABLE_MODE ? "rwxr-xr-x" : "rw-r--r--"));
         }
-    }
-
-    /** Why {@code name} would be written through an extracted link, or {@code null}. */
-    private static String throughLink(String name, Set<String> links) {
-        for (int i = name.indexOf('/'); i >= 0; i = name.indexOf('/', i + 1)) {
-            if (links.contains(name.substring(0, i))) {
-                return "its parent " + name.substring(0, i) + " is a symbolic link, so it could"
-                        + " be written outside the target directory";
-            }
-        }
-        return null;
-    }
-
-    private static SkiffException refuse(Path bundle, String name, String why) {
-        return new SkiffException("Refusing to extract image bundle " + bundle + ": entry '"
-                + name + "' is unsafe or unexpected: " + why + ". Nothing was extracted. The"
-                + " bundle was not written by Skiff or was tampered with; do not use it.");
     }
 
     private static void moveIntoPlace(Path from, Path to) throws IOException {
@@ -703,19 +552,6 @@ public final class ImageBundle {
         return (e.getLinkFlag() == TarConstants.LF_NORMAL
                 || e.getLinkFlag() == TarConstants.LF_OLDNORM) && !e.getName().endsWith("/");
     }
-
-    private static String stripSlash(String name) {
-        return name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
-    }
-
-    private static String describeFile(String sha256, long size, int mode) {
-        return "sha256 " + sha256 + ", " + size + " bytes, mode " + ImageFile.modeString(mode);
-    }
-
-    private static String describeLink(String target) {
-        return "symbolic link to " + target;
-    }
-
 
     static String hex(byte[] bytes) {
         return HexFormat.of().formatHex(bytes);

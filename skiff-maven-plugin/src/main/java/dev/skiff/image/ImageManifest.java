@@ -15,11 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarFile;
 
@@ -55,8 +58,12 @@ public record ImageManifest(
     public static final String FORMAT = "skiff-image/1";
     public static final String ENTRY_NAME = "skiff-image.json";
 
-    // Manifests are small; anything this large is not ours and must not be read into memory.
-    private static final long MAX_MANIFEST_BYTES = 64L << 20;
+    /**
+     * The largest manifest any reader accepts. A manifest takes about 200 bytes per file, so this
+     * is room for some 80,000 files, where a Buildroot images directory holds dozens; anything
+     * larger is not ours and must not be read into memory.
+     */
+    static final int MAX_MANIFEST_BYTES = 16 << 20;
 
     // Unknown fields are ignored so that a later skiff-image/1 writer may add information
     // without breaking older readers; an incompatible change gets a new format name instead.
@@ -168,19 +175,40 @@ public record ImageManifest(
                         + " entry, so it is not a Skiff image bundle (or it is truncated)."
                         + " Build it with `mvn package`, or fetch it again.");
             }
-            if (!ImageBundle.isRegular(manifestEntry) || manifestEntry.getSize() > MAX_MANIFEST_BYTES) {
+            if (manifestEntry.isSparse() || !ImageBundle.isRegular(manifestEntry)) {
                 throw new SkiffException("Image bundle " + origin + " has a " + ENTRY_NAME
-                        + " entry that is not a manifest (" + manifestEntry.getSize()
-                        + " bytes, type " + (char) manifestEntry.getLinkFlag() + ").");
+                        + " entry that is not a manifest (" + (manifestEntry.isSparse()
+                        ? "a sparse entry, which could expand to any size when read"
+                        : "an entry of tar type '" + (char) manifestEntry.getLinkFlag() + "'")
+                        + "). Skiff never writes one; do not use this bundle.");
             }
             try (InputStream in = tar.getInputStream(manifestEntry)) {
-                return parse(in.readAllBytes(), origin + "!/" + ENTRY_NAME);
+                return parse(readCapped(in, manifestEntry.getSize(), origin), origin + "!/"
+                        + ENTRY_NAME);
             }
         } catch (IOException e) {
             throw new SkiffException("Image bundle " + origin + " is not a readable tar archive: "
                     + e.getMessage() + ". It is damaged or truncated; fetch or build it again.",
                     e);
         }
+    }
+
+    /**
+     * Reads a manifest entry's data, never more than {@link #MAX_MANIFEST_BYTES}: whatever its
+     * header claims, no more is read into memory. Every reader of a manifest goes through here.
+     *
+     * @param declared the size the entry's header gives
+     */
+    static byte[] readCapped(InputStream in, long declared, String origin) throws IOException {
+        byte[] json = declared > MAX_MANIFEST_BYTES ? null : in.readNBytes(MAX_MANIFEST_BYTES + 1);
+        if (json == null || json.length > MAX_MANIFEST_BYTES) {
+            throw new SkiffException("Image bundle " + origin + " has a " + ENTRY_NAME + " entry"
+                    + " of " + (json == null ? declared + " bytes" : "more than "
+                    + MAX_MANIFEST_BYTES + " bytes") + ", more than the " + MAX_MANIFEST_BYTES
+                    + " bytes a manifest may take. Skiff never writes one that large; do not"
+                    + " use this bundle.");
+        }
+        return json;
     }
 
     private void check(String origin) {
@@ -203,16 +231,29 @@ public record ImageManifest(
                 problems.add("file '" + f.path() + "' is listed twice");
             }
         }
+        Map<String, String> targets = new HashMap<>();
+        links.forEach(l -> targets.putIfAbsent(l.path(), l.target()));
         for (ImageLink l : links) {
             String p = EntryName.problem(l.path());
             if (p == null) {
-                p = EntryName.linkProblem(l.path(), l.target());
+                p = EntryName.linkProblem(l.path(), l.target(), targets);
             }
             if (p != null) {
                 problems.add("link '" + l.path() + "': " + p);
             }
             if (!seen.add(l.path())) {
                 problems.add("link '" + l.path() + "' is listed twice");
+            }
+        }
+        // A listed path below a link or a file: extracting would write through the link.
+        Map<String, EntryName.Kind> kinds = new TreeMap<>(EntryName.BYTE_ORDER);
+        files.forEach(f -> kinds.put(f.path(), EntryName.Kind.FILE));
+        links.forEach(l -> kinds.put(l.path(), EntryName.Kind.LINK));
+        for (Map.Entry<String, EntryName.Kind> e : kinds.entrySet()) {
+            String p = EntryName.parentProblem(e.getKey(), kinds::get);
+            if (p != null) {
+                problems.add((e.getValue() == EntryName.Kind.FILE ? "file '" : "link '")
+                        + e.getKey() + "': " + p);
             }
         }
         if (diskImage != null && file(diskImage).isEmpty()) {

@@ -4,7 +4,10 @@ import dev.skiff.FileTree;
 import dev.skiff.Sha256;
 import dev.skiff.SkiffException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,17 +47,61 @@ public record ImageSource(Path dir, List<ImageFile> files, List<String> chain, S
             throw new SkiffException("no images at " + imagesDir + ": build the workspace first (mvn package or skiff:compile).");
         }
         List<ImageFile> files = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(imagesDir)) {
-            for (Path p : s.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList()) {
-                String rel = imagesDir.relativize(p).toString().replace('\\', '/');
-                files.add(new ImageFile(rel, Files.size(p), Sha256.of(p), Files.isExecutable(p) ? "0755" : "0644"));
+        Path root;
+        try {
+            root = imagesDir.toRealPath();
+            // Only the files themselves: a link is read through only where its real path is one
+            // of them, as with a bundle (whose manifest lists files, not links).
+            try (Stream<Path> s = Files.walk(root)) {
+                for (Path p : s.sorted(Comparator.comparing(Path::toString)).toList()) {
+                    if (Files.isSymbolicLink(p)) {
+                        requireInside(imagesDir, root, p);
+                    } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                        files.add(new ImageFile(relative(root, p), Files.size(p), Sha256.of(p),
+                                Files.isExecutable(p) ? "0755" : "0644"));
+                    }
+                }
             }
-        } catch (IOException e) {
-            throw new SkiffException("cannot read images in " + imagesDir + ": " + e.getMessage(), e);
+        } catch (IOException | UncheckedIOException e) {
+            Throwable c = e instanceof UncheckedIOException u ? u.getCause() : e;
+            throw new SkiffException("cannot read images in " + imagesDir + ": " + c.getMessage(), c);
         }
-        Path disk = DiskImage.find(imagesDir);
+        Path disk = DiskImage.find(root);
+        String diskImage = null;
+        if (disk != null) {
+            try {
+                // A link such as sdcard.img -> rpi4.img names the file it leads to, as in a bundle.
+                diskImage = relative(root, disk.toRealPath());
+            } catch (IOException e) {
+                throw new SkiffException("cannot read " + disk + ": " + e.getMessage(), e);
+            }
+        }
         return new ImageSource(imagesDir, files, chain, board != null ? board : chain.isEmpty() ? null : chain.get(0),
-                disk == null ? null : imagesDir.relativize(disk).toString(), false);
+                diskImage, false);
+    }
+
+    /**
+     * Refuses a link in a workspace's images whose real path lies outside them: an install or a
+     * push never reads a file of the host through the image. A link to nothing is left alone;
+     * nothing can be read through it.
+     */
+    private static void requireInside(Path imagesDir, Path root, Path link) throws IOException {
+        Path real;
+        try {
+            real = link.toRealPath();
+        } catch (FileSystemException dangling) {
+            return;
+        }
+        if (!real.startsWith(root)) {
+            throw new SkiffException("The image file " + imagesDir.resolve(relative(root, link)) + " is a symbolic link to "
+                    + Files.readSymbolicLink(link) + ", which leads outside " + imagesDir + " (to " + real + "). An image"
+                    + " may only install or push its own files, and skiff:package refuses such a link too: replace it"
+                    + " with a copy, or with a relative link inside the images directory.");
+        }
+    }
+
+    private static String relative(Path root, Path p) {
+        return root.relativize(p).toString().replace('\\', '/');
     }
 
     /** Extracts and verifies a bundle into a fresh temporary directory below {@code scratch}. */

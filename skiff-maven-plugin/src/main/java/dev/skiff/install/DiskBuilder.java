@@ -3,15 +3,19 @@ package dev.skiff.install;
 import dev.skiff.FileTree;
 import dev.skiff.Sha256;
 import dev.skiff.SkiffException;
+import dev.skiff.image.ImageFile;
 import dev.skiff.image.ImageSource;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +38,7 @@ final class DiskBuilder {
     private final Consumer<String> log;
     private final Map<Partition, PartitionContents> contents = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    private final Map<BootloaderWrite, ImageFile> bootloader = new LinkedHashMap<>();
 
     /** A range of a disk image that was written, and how it may be copied on. */
     record Region(String what, long offset, long length, SparseCopy.Mode mode) {}
@@ -55,12 +60,9 @@ final class DiskBuilder {
         }
         List<long[]> taken = new ArrayList<>();
         for (BootloaderWrite b : layout.bootloader()) {
-            Path f = image.dir().resolve(b.file());
-            if (!Files.isRegularFile(f)) {
-                throw new SkiffException(layout.file() + ":" + b.line() + ": bootloader file " + b.file() + " is not in "
-                        + image.dir() + "." + dev.skiff.NearestNames.hint(b.file(), PartitionContents.listAll(image.dir())));
-            }
-            long size = size(f);
+            ImageFile f = bootloaderFile(b);
+            bootloader.put(b, f);
+            long size = f.size();
             if (b.offset() + size > PartitionTable.FIRST_PARTITION) {
                 throw new SkiffException(layout.file() + ":" + b.line() + ": bootloader file " + b.file() + " ("
                         + size + " bytes at offset " + b.offset() + ") runs into the first partition at 1M.");
@@ -73,6 +75,53 @@ final class DiskBuilder {
             }
             taken.add(new long[] {b.offset(), b.offset() + size, b.line()});
         }
+    }
+
+    /**
+     * The image file a bootloader write takes, found by its real path: a link inside the image
+     * is followed to the file it names, one leading out of the image is refused, and the file
+     * must be one the image lists, so that its checksum can be checked when it is written.
+     */
+    private ImageFile bootloaderFile(BootloaderWrite b) {
+        Path f = image.dir().resolve(b.file());
+        if (!Files.isRegularFile(f)) {
+            throw new SkiffException(layout.file() + ":" + b.line() + ": bootloader file " + b.file() + " is not in "
+                    + image.dir() + "." + dev.skiff.NearestNames.hint(b.file(), PartitionContents.listAll(image.dir())));
+        }
+        try {
+            Path root = image.dir().toRealPath();
+            Path real = PartitionContents.requireInside(root, f, image.dir());
+            ImageFile listed = image.file(root.relativize(real).toString().replace('\\', '/'));
+            if (listed == null) {
+                throw new SkiffException(layout.file() + ":" + b.line() + ": bootloader file " + b.file() + " leads to "
+                        + real + ", which is not one of the image's files; an image may only install its own files.");
+            }
+            return listed;
+        } catch (IOException e) {
+            throw new SkiffException("cannot read " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The bytes of a bootloader file, read once by real path and checked against the image's
+     * checksum: exactly these are written, so a file changed or swapped since the image was
+     * listed is never put on a disk. Bootloader files end before the first partition at 1 MiB,
+     * so they fit in memory.
+     */
+    private byte[] bootloaderBytes(BootloaderWrite b, ImageFile listed) throws IOException {
+        Path real = image.dir().toRealPath().resolve(listed.path());
+        byte[] data;
+        try (InputStream in = Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS)) {
+            data = in.readNBytes((int) Math.min(listed.size() + 1, PartitionTable.FIRST_PARTITION + 1));
+        }
+        String sha = HexFormat.of().formatHex(Sha256.digest().digest(data));
+        if (data.length != listed.size() || !sha.equals(listed.sha256())) {
+            throw new SkiffException("bootloader file " + image.dir().resolve(b.file()) + " changed or is damaged: it has"
+                    + " sha256 " + sha + " (" + data.length + (data.length > listed.size() ? " bytes or more" : " bytes")
+                    + ") but the image lists sha256 " + listed.sha256() + " (" + listed.size() + " bytes). Nothing was"
+                    + " installed; rebuild the image or fetch the bundle again.");
+        }
+        return data;
     }
 
     List<String> warnings() {
@@ -164,14 +213,20 @@ final class DiskBuilder {
     List<Region> writeBootloader(FileChannel disk, SparseCopy.Result[] total) throws IOException {
         List<Region> regions = new ArrayList<>();
         for (BootloaderWrite b : layout.bootloader()) {
-            Path f = image.dir().resolve(b.file());
             log.accept("Bootloader " + b.file() + " at offset " + b.offset());
-            try (FileChannel src = FileChannel.open(f, StandardOpenOption.READ)) {
-                long n = src.size();
-                total[0] = total[0].plus(SparseCopy.copy(src, 0, n, disk, b.offset(), SparseCopy.Mode.EXACT));
-                SparseCopy.verify(src, 0, n, disk, b.offset(), SparseCopy.Mode.EXACT, "bootloader " + b.file());
-                regions.add(new Region("bootloader " + b.file(), b.offset(), n, SparseCopy.Mode.EXACT));
+            byte[] data = bootloaderBytes(b, bootloader.get(b));
+            ByteBuffer buf = ByteBuffer.wrap(data);
+            while (buf.hasRemaining()) disk.write(buf, b.offset() + buf.position());
+            ByteBuffer back = ByteBuffer.allocate(data.length);
+            while (back.hasRemaining()) {
+                if (disk.read(back, b.offset() + back.position()) < 0) break;
             }
+            if (back.hasRemaining() || !Arrays.equals(back.array(), data)) {
+                throw new SkiffException("verification failed: bootloader " + b.file() + " at offset " + b.offset()
+                        + " reads back differently from what was written.");
+            }
+            total[0] = total[0].plus(new SparseCopy.Result(data.length, 0));
+            regions.add(new Region("bootloader " + b.file(), b.offset(), data.length, SparseCopy.Mode.EXACT));
         }
         return regions;
     }
@@ -286,14 +341,6 @@ final class DiskBuilder {
             while ((r = in.read(buf)) > 0) md.update(buf, 0, r);
         }
         return HexFormat.of().formatHex(md.digest());
-    }
-
-    private static long size(Path f) {
-        try {
-            return Files.size(f);
-        } catch (IOException e) {
-            throw new SkiffException("cannot read " + f + ": " + e.getMessage(), e);
-        }
     }
 
 }

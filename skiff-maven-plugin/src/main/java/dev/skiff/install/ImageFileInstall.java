@@ -7,9 +7,12 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +32,9 @@ import java.util.function.Consumer;
  * {@code format}. A target whose partition table matches the layout is re-installed: its boot
  * and rootfs partitions are rebuilt, everything else (persist, bootloader gap) is carried over
  * byte for byte, apart from persist files the layout itself names ({@link DiskLayout}). Any other
- * existing file is refused, so a mistyped path never overwrites something else.
+ * existing file is refused, so a mistyped path never overwrites something else; so is anything
+ * that is not a regular file (a device node, FIFO, socket or symbolic link), which would be
+ * replaced by the new file: disks and SD cards are {@link DeviceInstall}'s.
  */
 public final class ImageFileInstall {
     private ImageFileInstall() {}
@@ -50,11 +55,8 @@ public final class ImageFileInstall {
         Path target = req.target().toAbsolutePath().normalize();
         DiskLayout layout = req.layout();
         tools.require(DiskBuilder.requiredTools(layout), "writing an image file");
-        if (Files.isDirectory(target)) {
-            throw new SkiffException("skiff.imageFile " + target + " is a directory; name the image file to write, e.g. "
-                    + target.resolve("disk.img") + ".");
-        }
-        boolean format = req.format() || !Files.exists(target) || sizeOf(target) == 0;
+        BasicFileAttributes existing = existingTarget(target);
+        boolean format = req.format() || existing == null || existing.size() == 0;
         long diskSize;
         if (format) {
             Long s = req.size() != null ? req.size() : layout.size();
@@ -64,7 +66,7 @@ public final class ImageFileInstall {
             }
             diskSize = s;
         } else {
-            diskSize = sizeOf(target);
+            diskSize = existing.size();
         }
         PartitionTable plan;
         if (format) {
@@ -137,7 +139,7 @@ public final class ImageFileInstall {
             }
             // createTempFile makes the file owner-only; keep the old file's mode, or an ordinary one.
             if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
-                Files.setPosixFilePermissions(tmp, Files.exists(target) ? Files.getPosixFilePermissions(target)
+                Files.setPosixFilePermissions(tmp, existing != null ? Files.getPosixFilePermissions(target)
                         : PosixFilePermissions.fromString("rw-r--r--"));
             }
             moveIntoPlace(tmp, target);
@@ -198,11 +200,57 @@ public final class ImageFileInstall {
         }
     }
 
-    private static long sizeOf(Path p) {
+    /**
+     * The attributes of an existing target, read without following links, or null if there is
+     * none. Anything but a regular file is refused: the new image is moved into place over the
+     * target, so a device node ({@code /dev/sdb} typed here instead of {@code skiff.device}),
+     * FIFO or socket would be replaced by a file, and a link by a file where the link was. A
+     * character device reports size 0, which would otherwise count as an empty target to format.
+     */
+    static BasicFileAttributes existingTarget(Path target) {
+        BasicFileAttributes a;
         try {
-            return Files.size(p);
+            a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
         } catch (IOException e) {
-            throw new SkiffException("cannot read " + p + ": " + e.getMessage(), e);
+            throw new SkiffException("cannot read skiff.imageFile " + target + ": " + e.getMessage(), e);
+        }
+        if (a.isRegularFile()) return a;
+        if (a.isDirectory()) {
+            throw new SkiffException("skiff.imageFile " + target + " is a directory; name the image file to write, e.g. "
+                    + target.resolve("disk.img") + ".");
+        }
+        if (a.isSymbolicLink()) {
+            String to;
+            try {
+                to = Files.readSymbolicLink(target).toString();
+            } catch (IOException e) {
+                to = "?";
+            }
+            throw new SkiffException("skiff.imageFile " + target + " is a symbolic link (to " + to + "). Refusing to"
+                    + " replace it: name the image file itself, not a link to it. To write a disk or SD card, use"
+                    + " -Dskiff.device=/dev/sdX instead.");
+        }
+        throw new SkiffException("skiff.imageFile " + target + " is " + kind(target) + ", not a disk image file."
+                + " Refusing to replace it with one. To write a disk or SD card, use -Dskiff.device=" + target
+                + " instead: it checks that the device is a whole disk that is not mounted or in use, and asks"
+                + " before writing.");
+    }
+
+    /** What a non-regular file is, for messages: {@code a character device}, {@code a FIFO}, ... */
+    private static String kind(Path p) {
+        try {
+            int type = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000;
+            return switch (type) {
+                case 0020000 -> "a character device";
+                case 0060000 -> "a block device";
+                case 0010000 -> "a FIFO (named pipe)";
+                case 0140000 -> "a socket";
+                default -> "a special file";
+            };
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "a device or other special file";
         }
     }
 }

@@ -11,18 +11,23 @@ import java.io.OutputStream;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * The files a partition receives: its {@link ContentRule}s resolved against an image's files, then
@@ -119,18 +124,80 @@ record PartitionContents(Partition partition, Map<String, Item> files, TreeSet<S
         return String.join(", ", show) + (show.size() < (top.isEmpty() ? names : top).size() ? ", ..." : "");
     }
 
-    /** Every file and directory below {@code dir}, relative, {@code /}-separated, sorted. */
+    /**
+     * Every file and directory below {@code dir}, relative, {@code /}-separated, sorted. Links
+     * inside the image are followed (a layout may name {@code sdcard.img -> rpi4.img}), but a
+     * link whose real path leaves {@code dir} is refused before anything below it is read, so a
+     * link to {@code /} never makes an install walk the host.
+     */
     static List<String> listAll(Path dir) {
-        try (Stream<Path> s = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
-            return s.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString().replace('\\', '/'))
-                    .sorted().toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            Throwable c = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
-            if (c instanceof FileSystemLoopException) {
-                throw new SkiffException("the images directory " + dir + " has a symbolic link loop at " + c.getMessage() + ".");
-            }
-            throw new SkiffException("cannot list the images in " + dir + ": " + c.getMessage(), c);
+        List<String> out = new ArrayList<>();
+        try {
+            Path root = dir.toRealPath();
+            Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                    if (!d.equals(dir)) add(d);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                    add(f);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                    if (e instanceof FileSystemLoopException) {
+                        throw new SkiffException("the images directory " + dir + " has a symbolic link loop at " + f + ".");
+                    }
+                    throw e;
+                }
+
+                private void add(Path p) throws IOException {
+                    // A link to nothing is listed as before; installing it fails in stage().
+                    if (Files.isSymbolicLink(p) && Files.exists(p)) requireInside(root, p, dir);
+                    out.add(dir.relativize(p).toString().replace('\\', '/'));
+                }
+            });
+        } catch (IOException e) {
+            throw new SkiffException("cannot list the images in " + dir + ": " + e.getMessage(), e);
         }
+        out.sort(null);
+        return out;
+    }
+
+    /**
+     * The real path of {@code p}, refused unless it lies inside the image ({@code root}, real):
+     * nothing is ever read through a link that leads out of the image directory.
+     */
+    static Path requireInside(Path root, Path p, Path dir) throws IOException {
+        Path real;
+        try {
+            real = p.toRealPath();
+        } catch (NoSuchFileException dangling) {
+            throw new SkiffException("the image file " + p + " is a symbolic link to " + Files.readSymbolicLink(p)
+                    + ", which leads to nothing.");
+        }
+        if (!real.startsWith(root)) {
+            throw new SkiffException("the image file " + p + " leads outside the images directory " + dir + " (to "
+                    + real + "); an install reads only the image's own files. Replace the link with a copy, or a"
+                    + " relative link inside the images directory.");
+        }
+        return real;
+    }
+
+    /** The image's listing of the file {@code src} leads to, by its real path; refused if there is none. */
+    private static ImageFile listed(ImageSource image, Path src, Item item) throws IOException {
+        Path root = image.dir().toRealPath();
+        Path real = requireInside(root, src, image.dir());
+        ImageFile want = image.file(root.relativize(real).toString().replace('\\', '/'));
+        if (want == null) {
+            throw new SkiffException(item.rule().where() + ": " + item.imagePath() + " leads to " + real
+                    + ", which is not one of the image's files; an image may only install its own files.");
+        }
+        return want;
     }
 
     /** Total bytes of the files. */
@@ -155,7 +222,6 @@ record PartitionContents(Partition partition, Map<String, Item> files, TreeSet<S
         try {
             Files.createDirectories(staging);
             for (String d : dirs) Files.createDirectories(staging.resolve(d.substring(1)));
-            Path realDir = image.dir().toRealPath();
             byte[] buf = new byte[1 << 20];
             for (Map.Entry<String, Item> e : files.entrySet()) {
                 Path out = staging.resolve(e.getKey().substring(1));
@@ -164,30 +230,28 @@ record PartitionContents(Partition partition, Map<String, Item> files, TreeSet<S
                 MessageDigest md = Sha256.digest();
                 long size = 0;
                 Path src = e.getValue().source();
-                try (InputStream in = Files.newInputStream(src);
+                // By real path, and only if that is one of the image's files: never through a link
+                // to something else, never more bytes than the image lists for it.
+                ImageFile want = listed(image, src, e.getValue());
+                Path real = src.toRealPath();
+                try (InputStream in = Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS);
                      OutputStream o = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW)) {
                     int r;
-                    while ((r = in.read(buf)) > 0) {
+                    while (size <= want.size() && (r = in.read(buf)) > 0) {
                         md.update(buf, 0, r);
                         o.write(buf, 0, r);
                         size += r;
                     }
                 }
                 String sha = HexFormat.of().formatHex(md.digest());
-                Path real = src.toRealPath();
-                String rel = real.startsWith(realDir) ? realDir.relativize(real).toString().replace('\\', '/') : null;
-                ImageFile want = rel == null ? null : image.file(rel);
-                if (want == null) {
-                    throw new SkiffException(e.getValue().rule().where() + ": " + e.getValue().imagePath() + " leads to "
-                            + real + ", which is not one of the image's files; an image may only install its own files.");
-                }
                 if (!want.sha256().equals(sha) || want.size() != size) {
                     throw new SkiffException(src + " changed or is damaged: it has sha256 " + sha + " (" + size
-                            + " bytes) but the image lists sha256 " + want.sha256() + " (" + want.size()
-                            + " bytes). Nothing was installed; rebuild the image or fetch the bundle again.");
+                            + (size > want.size() ? " bytes or more" : " bytes") + ") but the image lists sha256 "
+                            + want.sha256() + " (" + want.size() + " bytes). Nothing was installed; rebuild the image"
+                            + " or fetch the bundle again.");
                 }
-                Files.setLastModifiedTime(out, Files.getLastModifiedTime(src));
-                if (Files.isExecutable(src)) out.toFile().setExecutable(true, false);
+                Files.setLastModifiedTime(out, Files.getLastModifiedTime(real));
+                if (Files.isExecutable(real)) out.toFile().setExecutable(true, false);
                 hashes.put(e.getKey(), sha);
             }
             return hashes;

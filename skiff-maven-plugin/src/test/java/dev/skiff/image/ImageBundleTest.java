@@ -462,8 +462,9 @@ class ImageBundleTest {
         }
         assertMentions(assertThrows(SkiffException.class,
                 () -> ImageManifest.read(appended)), "more than one", "altered");
+        // Verification applies extraction's rules: the same refusal, not a report.
         assertMentions(assertThrows(SkiffException.class,
-                () -> ImageBundle.verify(appended)), "skiff-image.json: not in the manifest");
+                () -> ImageBundle.verify(appended)), "more than one", "altered");
         assertThrows(SkiffException.class,
                 () -> ImageBundle.extract(appended, tmp.resolve("x")));
         assertFalse(Files.exists(tmp.resolve("x")));

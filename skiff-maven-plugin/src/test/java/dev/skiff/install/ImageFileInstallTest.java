@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skiff.SkiffException;
@@ -320,6 +321,78 @@ class ImageFileInstallTest {
         assertTrue(e.getMessage().contains("holds no partition table"), e.getMessage());
         assertTrue(e.getMessage().contains("-Dskiff.format"), e.getMessage());
         assertEquals("precious", Files.readString(out));
+    }
+
+    @Test
+    void refusesACharacterDeviceAndPointsToSkiffDevice() throws Exception {
+        // What `-Dskiff.imageFile=/dev/sdb` meets: a device node. A character device reports
+        // size 0, which used to count as an empty target; it was formatted and replaced by a file.
+        Path node = tmp.resolve("sdb");
+        makeNode(node, "c", "1", "3"); // the null device's numbers: harmless if opened
+        assertEquals("character special file", fileType(node));
+
+        SkiffException e = assertThrows(SkiffException.class, () -> install(
+                DiskFixtures.source(piImages("k\n"), "pi/common"), DiskFixtures.smallPiLayout(tmp), node, false, null));
+
+        assertTrue(e.getMessage().contains(node + " is a character device, not a disk image file"), e.getMessage());
+        assertTrue(e.getMessage().contains("use -Dskiff.device=" + node + " instead"), e.getMessage());
+        assertEquals("character special file", fileType(node), "the node is still there");
+        assertNoLeftovers(tmp);
+    }
+
+    @Test
+    void refusesABlockDevice() throws Exception {
+        Path node = tmp.resolve("sdc");
+        makeNode(node, "b", "7", "200"); // a loop device number; never opened
+        SkiffException e = assertThrows(SkiffException.class, () -> install(
+                DiskFixtures.source(piImages("k\n"), "pi/common"), DiskFixtures.smallPiLayout(tmp), node, true, null));
+        assertTrue(e.getMessage().contains(node + " is a block device"), e.getMessage());
+        assertTrue(e.getMessage().contains("-Dskiff.device="), e.getMessage());
+        assertEquals("block special file", fileType(node));
+    }
+
+    @Test
+    void refusesAFifoAndLinksWithoutFollowingThem() throws Exception {
+        ImageSource src = DiskFixtures.source(piImages("k\n"), "pi/common");
+        DiskLayout layout = DiskFixtures.smallPiLayout(tmp);
+        Path fifo = tmp.resolve("pipe");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        SkiffException e = assertThrows(SkiffException.class, () -> install(src, layout, fifo, false, null));
+        assertTrue(e.getMessage().contains(fifo + " is a FIFO (named pipe)"), e.getMessage());
+        assertEquals("fifo", fileType(fifo));
+
+        // A link to a device: following it would find size 0 and format; the link would then be
+        // replaced by a file.
+        Path toNull = Files.createSymbolicLink(tmp.resolve("null.img"), Path.of("/dev/null"));
+        e = assertThrows(SkiffException.class, () -> install(src, layout, toNull, false, null));
+        assertTrue(e.getMessage().contains(toNull + " is a symbolic link (to /dev/null)"), e.getMessage());
+        assertTrue(e.getMessage().contains("-Dskiff.device"), e.getMessage());
+        assertEquals(Path.of("/dev/null"), Files.readSymbolicLink(toNull));
+
+        // Even a link to a real image file: name the file itself.
+        Path real = tmp.resolve("real.img");
+        install(src, layout, real, false, null);
+        String before = sha256(real);
+        Path toReal = Files.createSymbolicLink(tmp.resolve("link.img"), real);
+        e = assertThrows(SkiffException.class, () -> install(src, layout, toReal, true, null));
+        assertTrue(e.getMessage().contains("name the image file itself"), e.getMessage());
+        assertTrue(Files.isSymbolicLink(toReal));
+        assertEquals(before, sha256(real));
+        assertNoLeftovers(tmp);
+    }
+
+    /** mknod needs root (CAP_MKNOD); without it the device tests are skipped, visibly. */
+    private static void makeNode(Path node, String type, String major, String minor) throws Exception {
+        Process p = new ProcessBuilder("mknod", node.toString(), type, major, minor).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            System.err.println("SKIPPED: cannot create a device node with mknod (needs root): " + out.strip());
+        }
+        assumeTrue(Files.exists(node, java.nio.file.LinkOption.NOFOLLOW_LINKS), "mknod failed: " + out.strip());
+    }
+
+    private static String fileType(Path p) {
+        return TOOLS.run(List.of("stat", "-c", "%F", p.toString()), null).strip();
     }
 
     @Test
