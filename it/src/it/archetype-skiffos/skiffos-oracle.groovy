@@ -8,7 +8,8 @@ return { File itDir, String ws, String chain ->
     File sk = new File(project, 'skiffos')
     File home = new File(itDir, '../../skiff-home').canonicalFile
     File wsDir = new File(project, 'workspaces/' + ws)
-    assert new File(wsDir, 'build.log').isFile() : 'the compile of ' + chain + ' started in ' + wsDir
+    File itLog = new File(itDir, 'build.log')
+    assert new File(wsDir, 'build.log').isFile() : 'the compile of ' + chain + ' did not start in ' + wsDir + '; the build said:\n' + (itLog.isFile() ? itLog.readLines().takeRight(40).join('\n') : '(no build.log)')
     assert new File(wsDir, 'skiff/skiff_config').text.trim().endsWith(chain.split(',').last())
 
     // SkiffOS's own configure, as the oracle, in the same SkiffOS checkout and workspace name.
