@@ -52,10 +52,13 @@ public final class KconfigChoices {
     private synchronized Map<String, Set<String>> groups() {
         if (groupOf != null) return groupOf;
         Map<String, Set<String>> g = new HashMap<>();
-        for (Path tree : trees) {
-            if (!Files.isDirectory(tree)) continue;
+        for (Path given : trees) {
+            if (!Files.isDirectory(given)) continue;
             List<Path> files = new ArrayList<>();
             try {
+                // The tree is often a link (skiffos/buildroot -> a checkout elsewhere), and a walk
+                // does not descend into a link it starts on: it would find no choices at all.
+                Path tree = given.toRealPath();
                 Files.walkFileTree(tree, new java.nio.file.SimpleFileVisitor<>() {
                     @Override
                     public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes a) {
@@ -71,7 +74,7 @@ public final class KconfigChoices {
                     }
                 });
             } catch (IOException e) {
-                throw new SkiffException("cannot read the Kconfig files of " + tree + ": " + e.getMessage(), e);
+                throw new SkiffException("cannot read the Kconfig files of " + given + ": " + e.getMessage(), e);
             }
             for (Path f : files) read(f, g);
         }

@@ -159,6 +159,17 @@ class SymbolCheckTest {
     }
 
     @Test
+    void theChoicesOfATreeReachedThroughALinkAreFound() throws IOException {
+        // skiffos/buildroot is often a link to a checkout elsewhere: the walk must go through it.
+        archChoice();
+        Path link = Files.createSymbolicLink(tmp.resolve("linked-buildroot"), tmp.resolve("buildroot"));
+        KconfigChoices viaLink = KconfigChoices.scan(List.of(link));
+        assertEquals(java.util.Set.of("BR2_aarch64", "BR2_arm"), viaLink.siblings("BR2_x86_64"));
+        assertEquals(List.of(), SymbolCheck.check(requested("BR2_x86_64=y", "BR2_aarch64=y"),
+                dotConfig("BR2_aarch64=y", "# BR2_x86_64 is not set"), List.of(), viaLink));
+    }
+
+    @Test
     void notSetForAStringOrNumberOptionIsReportedAsDoingNothing() throws IOException {
         MergedFragment r = requested("# BR2_ENABLE_LOCALE_WHITELIST is not set");
         DroppedSymbol d = SymbolCheck.check(r, dotConfig("BR2_ENABLE_LOCALE_WHITELIST=\"C en_US\""), List.of()).get(0);
