@@ -120,6 +120,31 @@ class ConfigDirectoryTest {
     }
 
     @Test
+    void fingerprintFollowsLinkedFragmentsAndLinkedDirectories() throws IOException {
+        // A fragment kept once, outside the layer, and linked in (as layers sharing a kernel
+        // fragment do): editing the shared file must reconfigure, though no layer file changed.
+        MergeFixture f = new MergeFixture(tmp);
+        f.layers.layer("a/one", "one", null);
+        Path shared = tmp.resolve("shared");
+        Files.createDirectories(shared.resolve("dir"));
+        Path frag = Files.writeString(shared.resolve("kernel-frag"), "CONFIG_A=y\n");
+        Path inDir = Files.writeString(shared.resolve("dir/frag"), "CONFIG_B=y\n");
+        Path kernel = f.layers.root().resolve("a/one/kernel");
+        Files.createDirectories(kernel);
+        Files.createSymbolicLink(kernel.resolve("10-shared"), frag);
+        Files.createSymbolicLink(f.layers.root().resolve("a/one/kernel-more"), shared.resolve("dir"));
+        String base = Fingerprint.of(f.merge("a/one"), f.request("a/one"), null);
+
+        Files.writeString(frag, "CONFIG_A=n\n");
+        String afterFile = Fingerprint.of(f.merge("a/one"), f.request("a/one"), null);
+        assertNotEquals(base, afterFile, "a linked fragment's content changed");
+
+        Files.writeString(inDir, "CONFIG_B=n\n");
+        assertNotEquals(afterFile, Fingerprint.of(f.merge("a/one"), f.request("a/one"), null),
+                "a file in a linked directory changed");
+    }
+
+    @Test
     void fingerprintCoversBuildrootKconfigFiles() throws IOException {
         MergeFixture f = new MergeFixture(tmp);
         f.layers.layer("a/one", "one", null);
