@@ -26,7 +26,10 @@ public final class EffectiveView {
         int i = 1;
         for (MergeSource s : eff.sources()) {
             out.add(String.format("  %2d. %-28s %s%s", i++, s.label(), s.dir(),
-                    s.root() == null ? "  [project overrides]" : "  [" + s.root().label() + "]"));
+                    s.root() == null ? "  [project overrides]" : "  [" + s.root().label()
+                            + (s.shadowed().isEmpty() ? "" : "; replaces the copy in "
+                            + String.join(", ", s.shadowed().stream().map(r -> r.label() + " (" + r.dir() + ")").toList()))
+                            + "]"));
         }
         for (KconfigKind k : KconfigKind.values()) {
             MergedFragment f = eff.fragment(k);

@@ -180,7 +180,8 @@ public final class LayerMerge {
                             + " remove it from the chain.");
                     continue;
                 }
-                sources.add(new MergeSource(l.name().toString(), l.dir(), MergeSource.Kind.LAYER, l.root()));
+                sources.add(new MergeSource(l.name().toString(), l.dir(), MergeSource.Kind.LAYER, l.root(),
+                        layers.catalog().shadowedRoots(l.name())));
             }
             Path overrides = req.projectDir().resolve("overrides");
             if (Files.isDirectory(overrides)) {

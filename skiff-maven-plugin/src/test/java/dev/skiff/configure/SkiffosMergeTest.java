@@ -127,7 +127,7 @@ class SkiffosMergeTest {
         assertEquals(LayerRoot.Kind.PROJECT, tool.root().kind());
         assertEquals(List.of(LayerRoot.Kind.SKIFFOS),
                 f.catalog().shadowedRoots(LayerName.parse("apps/tool", "t")).stream().map(LayerRoot::kind).toList());
-        assertTrue(EffectiveView.lines(eff).stream().anyMatch(l -> l.contains("apps/tool") && l.contains("[project]")),
+        assertTrue(EffectiveView.lines(eff).stream().anyMatch(l -> l.contains("apps/tool") && l.contains("[project; replaces the copy in SkiffOS")),
                 EffectiveView.lines(eff).toString());
         assertFalse(eff.files().get("buildroot/config").contains("SkiffOS's tool"));
     }
