@@ -2,7 +2,7 @@
 def log = new File(basedir, 'build.log').getText('UTF-8')
 def runs = log.split(/(?m)^\[INFO\] Scanning for projects\.\.\.$/).findAll { it.contains('BUILD ') }
 assert runs.size() == 2 : "expected two Maven runs in build.log, found ${runs.size()}"
-def (offline, badUrl) = runs
+def (badUrl, offline) = runs
 runs.each { assert it.contains('BUILD FAILURE') }
 
 // Offline: nothing to clone from; the exact git command and the -D alternative.
