@@ -212,6 +212,15 @@ class BundleSignatureTest {
     }
 
     @Test
+    void aLineBreakInAFileNameCannotBeSigned() throws Exception {
+        Files.writeString(images.resolve("two\nlines"), "x");
+        SkiffException e = assertThrows(SkiffException.class, () -> bundle("x.tar", release[0]));
+        assertTrue(e.getMessage().contains("'two\\nlines' has a line break in its name"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("x.tar")));
+        bundle("unsigned.tar", null); // unsigned bundles keep today's rules
+    }
+
+    @Test
     void imagesMayNotUseTheSignatureNames() throws Exception {
         Files.writeString(images.resolve(BundleSignature.SIGNATURE_ENTRY), "x");
         SkiffException e = assertThrows(SkiffException.class, () -> bundle("x.tar", release[0]));
