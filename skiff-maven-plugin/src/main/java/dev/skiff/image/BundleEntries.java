@@ -74,6 +74,9 @@ final class BundleEntries {
         final MessageDigest sha256 = Sha256.digest();
         final byte[] buffer = new byte[ImageBundle.BUFFER_SIZE];
         boolean manifestSeen;
+        byte[] streamedList;
+        byte[] streamedSignature;
+        BundleSignature.Entries seekSignature;
 
         Pass(Path bundle, ImageManifest manifest, Path staging) {
             this.bundle = bundle;
@@ -100,6 +103,14 @@ final class BundleEntries {
             if (!manifestSeen) {
                 throw refuse(ImageManifest.ENTRY_NAME, "reading the bundle from the start does"
                         + " not reach it, though seeking finds it; the archive is malformed");
+            }
+            BundleSignature.Entries seek = seekSignature != null ? seekSignature
+                    : BundleSignature.Entries.read(bundle);
+            if ((seek.list() == null) != (streamedList == null)
+                    || (seek.signature() == null) != (streamedSignature == null)) {
+                throw refuse(BundleSignature.SIGNATURE_ENTRY, "seeking and reading the bundle"
+                        + " from the start disagree on whether it is signed; the archive is"
+                        + " malformed");
             }
             List<FileCheck> missing = new ArrayList<>();
             files.forEach((path, f) -> {
@@ -141,8 +152,8 @@ final class BundleEntries {
                         + " small bundle could fill the disk. Skiff never writes sparse entries");
             }
             if (manifestSeen) {
-                throw refuse(name, "it comes after " + ImageManifest.ENTRY_NAME + ", which Skiff"
-                        + " writes last, so it was appended later");
+                signatureEntry(tar, e, name);
+                return;
             }
             problem = EntryName.parentProblem(name, seen::get);
             if (problem != null) {
@@ -184,6 +195,44 @@ final class BundleEntries {
                         file(tar, e, name, path);
                     }
                 }
+            }
+        }
+
+        /**
+         * After the manifest only the signature entries may follow, in the order Skiff writes
+         * them; each must be the one {@link BundleSignature#check} read by seeking, so the
+         * signature that was checked is the one extracted.
+         */
+        private void signatureEntry(TarArchiveInputStream tar, TarArchiveEntry e, String name)
+                throws IOException {
+            boolean list = name.equals(BundleSignature.LIST_ENTRY) && streamedList == null
+                    && streamedSignature == null;
+            boolean sig = name.equals(BundleSignature.SIGNATURE_ENTRY) && streamedList != null
+                    && streamedSignature == null;
+            if (!(list || sig) || !ImageBundle.isRegular(e)) {
+                throw refuse(name, "it comes after " + ImageManifest.ENTRY_NAME + ", which Skiff"
+                        + " writes last but for " + BundleSignature.LIST_ENTRY + " and "
+                        + BundleSignature.SIGNATURE_ENTRY + ", so it was appended later");
+            }
+            if (seekSignature == null) {
+                seekSignature = BundleSignature.Entries.read(bundle);
+            }
+            int cap = list ? BundleSignature.MAX_LIST_BYTES : BundleSignature.SIGNATURE_BYTES;
+            byte[] data = tar.readNBytes(cap + 1);
+            byte[] seek = list ? seekSignature.list() : seekSignature.signature();
+            if (data.length > cap || !java.util.Arrays.equals(data, seek)) {
+                throw refuse(name, "it differs from the " + name + " found by seeking to it; the"
+                        + " archive is malformed");
+            }
+            if (list) {
+                streamedList = data;
+            } else {
+                streamedSignature = data;
+            }
+            if (extracting()) {
+                Path path = staging.resolve(name);
+                Files.write(path, data, StandardOpenOption.CREATE_NEW);
+                Files.setLastModifiedTime(path, mtime);
             }
         }
 

@@ -2,6 +2,7 @@ package dev.skiff.image;
 
 import dev.skiff.SkiffException;
 import dev.skiff.image.EntryName.Kind;
+import dev.skiff.sign.SigningKey;
 import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -39,7 +40,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Image bundles: one uncompressed, reproducible tar of a Buildroot {@code images/} directory with
- * a manifest ({@link ImageManifest}) as its last entry.
+ * a manifest ({@link ImageManifest}) as its last entry, or, in a signed bundle, followed only by
+ * the signature entries ({@link BundleSignature}).
  *
  * <p>Uncompressed because board images are mostly compressed already (or sparse file systems
  * that the repository's transport compresses better), and gzip would cap packaging at roughly
@@ -84,6 +86,17 @@ public final class ImageBundle {
      */
     public static BundleResult write(Path imagesDir, ImageMetadata meta, long sourceDateEpoch,
             Path out) {
+        return write(imagesDir, meta, sourceDateEpoch, out, null);
+    }
+
+    /**
+     * {@link #write(Path, ImageMetadata, long, Path)}, signed with {@code key} when it is not
+     * null: {@link BundleSignature#LIST_ENTRY} and {@link BundleSignature#SIGNATURE_ENTRY} follow
+     * the manifest. Signing hashes only the manifest again (the files' hashes are in it), so it
+     * costs microseconds whatever the bundle's size.
+     */
+    public static BundleResult write(Path imagesDir, ImageMetadata meta, long sourceDateEpoch,
+            Path out, SigningKey key) {
         if (sourceDateEpoch < 0 || sourceDateEpoch > MAX_EPOCH) {
             throw new SkiffException("SOURCE_DATE_EPOCH " + sourceDateEpoch + " for image bundle "
                     + out + " is not a time in seconds between 1970 and 2242; check"
@@ -133,6 +146,7 @@ public final class ImageBundle {
             tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".",
                     ".partial");
             ImageManifest manifest;
+            BundleSignature signature = null;
             long bytes;
             try (OutputStream file = Files.newOutputStream(tmp);
                     TarArchiveOutputStream tar = tarOutput(file);
@@ -169,6 +183,12 @@ public final class ImageBundle {
                 tar.putArchiveEntry(e);
                 tar.write(json);
                 tar.closeArchiveEntry();
+                if (key != null) {
+                    signature = BundleSignature.sign(manifest, json, key);
+                    addSmallFile(tar, BundleSignature.LIST_ENTRY, signature.sha256List(), mtime);
+                    addSmallFile(tar, BundleSignature.SIGNATURE_ENTRY, signature.signature(),
+                            mtime);
+                }
                 tar.finish();
                 bytes = tar.getBytesWritten();
             }
@@ -178,7 +198,7 @@ public final class ImageBundle {
             }
             moveIntoPlace(tmp, target);
             tmp = null;
-            return new BundleResult(target, manifest, bytes);
+            return new BundleResult(target, manifest, bytes, signature);
         } catch (IOException e) {
             throw new SkiffException("Cannot write image bundle " + target + ": " + e
                     + ". Check free space and permissions in " + target.getParent() + ".", e);
@@ -398,6 +418,16 @@ public final class ImageBundle {
                 + "? Wait for it to finish, then package again.");
     }
 
+    private static void addSmallFile(TarArchiveOutputStream tar, String name, byte[] data,
+            FileTime mtime) throws IOException {
+        TarArchiveEntry e = entry(name, TarConstants.LF_NORMAL, mtime);
+        e.setMode(REGULAR_MODE);
+        e.setSize(data.length);
+        tar.putArchiveEntry(e);
+        tar.write(data);
+        tar.closeArchiveEntry();
+    }
+
     private static TarArchiveEntry entry(String name, byte type, FileTime mtime) {
         TarArchiveEntry e = new TarArchiveEntry(name, type, false);
         e.setLastModifiedTime(mtime);
@@ -434,6 +464,10 @@ public final class ImageBundle {
                         problems.add(file + ": its name cannot be stored (" + problem + ")");
                     } else if (name.equals(ImageManifest.ENTRY_NAME)) {
                         problems.add(file + ": the name is reserved for the bundle manifest;"
+                                + " rename the file");
+                    } else if (name.equals(BundleSignature.LIST_ENTRY)
+                            || name.equals(BundleSignature.SIGNATURE_ENTRY)) {
+                        problems.add(file + ": the name is reserved for the bundle's signature;"
                                 + " rename the file");
                     } else if (attrs.isSymbolicLink()) {
                         // Checked once all links are known: a link may lead out through others.

@@ -3,6 +3,7 @@ package dev.skiff.image;
 import dev.skiff.FileTree;
 import dev.skiff.Sha256;
 import dev.skiff.SkiffException;
+import dev.skiff.sign.TrustedKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -25,12 +27,35 @@ import java.util.stream.Stream;
  * @param chain the expanded layer chain the image was built from (selects the disk layout)
  * @param diskImage the flashable disk image inside {@code dir}, relative, or null
  * @param temporary true when {@code dir} was extracted for this use and is deleted by {@link #close}
+ * @param signature the bundle's signature entries (Contract S: a push copies them beside the set so
+ *     the device can check it), kept out of {@code dir} so that no layout rule copies them by accident;
+ *     null for a workspace or an unsigned bundle
  */
 public record ImageSource(Path dir, List<ImageFile> files, List<String> chain, String board, String diskImage,
-                          boolean temporary) implements AutoCloseable {
+                          boolean temporary, BundleSignature signature) implements AutoCloseable {
     public ImageSource {
         files = List.copyOf(files);
         chain = List.copyOf(chain);
+    }
+
+    /** An unsigned image. */
+    public ImageSource(Path dir, List<ImageFile> files, List<String> chain, String board, String diskImage,
+                       boolean temporary) {
+        this(dir, files, chain, board, diskImage, temporary, null);
+    }
+
+    /**
+     * {@link #fromDirectory(Path, List, String)}, refused when {@code trusted} is set: a workspace's
+     * images are never signed, so with {@code skiff.trustedKeys} only a signed bundle is accepted.
+     */
+    public static ImageSource fromDirectory(Path imagesDir, List<String> chain, String board, TrustedKeys trusted) {
+        if (trusted != null) {
+            throw new SkiffException("skiff.trustedKeys (" + trusted.file() + ") accepts only bundles signed by its keys,"
+                    + " but no -Dskiff.image was given, so the image would be the workspace's unsigned " + imagesDir
+                    + ". Name a signed bundle with -Dskiff.image=<file | groupId:artifactId:version[:classifier]>, or"
+                    + " drop skiff.trustedKeys to use the workspace's images. Nothing was written.");
+        }
+        return fromDirectory(imagesDir, chain, board);
     }
 
     /** A workspace's {@code images/}, with checksums computed now. */
@@ -106,13 +131,37 @@ public record ImageSource(Path dir, List<ImageFile> files, List<String> chain, S
 
     /** Extracts and verifies a bundle into a fresh temporary directory below {@code scratch}. */
     public static ImageSource fromBundle(Path bundle, Path scratch) {
+        return fromBundle(bundle, scratch, null, message -> { });
+    }
+
+    /**
+     * Checks a bundle's signature ({@link BundleSignature#check}), then extracts and verifies it into a
+     * fresh temporary directory below {@code scratch}. The signature is checked first, by seeking, so a
+     * bundle that is unsigned or signed by an untrusted key is refused before anything is written, even
+     * to scratch space; a file altered after signing is refused while extracting, before the caller
+     * writes anything to a disk or device.
+     *
+     * @param trusted the keys it must be signed with; null accepts any bundle, signed or not
+     * @param log receives one line saying whether and by whom the bundle is signed
+     */
+    public static ImageSource fromBundle(Path bundle, Path scratch, TrustedKeys trusted, Consumer<String> log) {
+        SignatureCheck check = BundleSignature.check(bundle, trusted);
+        log.accept(check.describe());
         try {
             Files.createDirectories(scratch);
             Path dir = Files.createTempDirectory(scratch, "image-");
             Files.delete(dir); // extract wants to create it itself, atomically
             ImageManifest m = ImageBundle.extract(bundle, dir);
             Files.deleteIfExists(dir.resolve(ImageManifest.ENTRY_NAME));
-            return new ImageSource(dir, m.files(), m.chain(), m.board(), m.diskImage(), true);
+            BundleSignature signature = null;
+            Path list = dir.resolve(BundleSignature.LIST_ENTRY);
+            Path sig = dir.resolve(BundleSignature.SIGNATURE_ENTRY);
+            if (Files.isRegularFile(list) && Files.isRegularFile(sig)) {
+                signature = new BundleSignature(Files.readAllBytes(list), Files.readAllBytes(sig));
+            }
+            Files.deleteIfExists(list);
+            Files.deleteIfExists(sig);
+            return new ImageSource(dir, m.files(), m.chain(), m.board(), m.diskImage(), true, signature);
         } catch (IOException e) {
             throw new SkiffException("cannot extract " + bundle + " below " + scratch + ": " + e.getMessage(), e);
         }

@@ -5,6 +5,8 @@ import dev.skiff.image.ImageSource;
 import dev.skiff.layer.ChainExpansion;
 import dev.skiff.layer.LayerCatalog;
 import dev.skiff.layer.LayerName;
+import dev.skiff.sign.TrustedKeys;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,22 +25,38 @@ abstract class AbstractImageMojo extends AbstractSkiffMojo {
     @Parameter(property = "skiff.image")
     protected String image;
 
+    /**
+     * A file of PEM public keys ({@code -----BEGIN PUBLIC KEY-----}, Ed25519, one or more). When set,
+     * only bundles signed by one of them are accepted, checked before anything is written; when not,
+     * any bundle is accepted and the log says whether it is signed.
+     */
+    @Parameter(property = "skiff.trustedKeys")
+    protected File trustedKeys;
+
     @Component
     protected RepositorySystem repositorySystem;
 
+    /** The keys of {@code skiff.trustedKeys}, or null when it is not set. */
+    protected TrustedKeys trustedKeys() {
+        return trustedKeys == null ? null : TrustedKeys.load(basedir().resolve(trustedKeys.toPath()).normalize());
+    }
+
     /**
-     * The image to use. A bundle is extracted into scratch space and checked against its
-     * manifest on the way, so a damaged one is refused before anything is written anywhere.
+     * The image to use. A bundle's signature is checked against {@code skiff.trustedKeys} first, then
+     * it is extracted into scratch space and checked against its manifest on the way, so a damaged,
+     * unsigned or foreign one is refused before anything is written to a disk or device.
      */
     protected ImageSource imageSource(LayerCatalog catalog) {
         Path bundle = ImageReference.resolve(image, basedir(), repositorySystem, session, project);
+        TrustedKeys trusted = trustedKeys();
         if (bundle != null) {
             getLog().info("Extracting and verifying " + bundle);
-            return ImageSource.fromBundle(bundle, scratchDir());
+            return ImageSource.fromBundle(bundle, scratchDir(), trusted, getLog()::info);
         }
         String c = chain();
         String board = c == null || c.isBlank() ? null : ChainExpansion.parse(c, chainSource()).get(0).toString();
-        return ImageSource.fromDirectory(workspaceDir(workspaceId()).resolve("images"), workspaceChain(catalog), board);
+        return ImageSource.fromDirectory(workspaceDir(workspaceId()).resolve("images"), workspaceChain(catalog), board,
+                trusted);
     }
 
     /** The workspace's chain as built ({@code skiff/skiff_config}), else the configured one expanded, else none. */
