@@ -192,6 +192,27 @@ public final class BootSetPush {
                 copy.size() + seedCopy.size(), resumed, recovered);
     }
 
+    /** A single boot set's version (its {@code skiff-image.json}, or {@code none}) and its file count. */
+    public record SetVersion(String dir, String version, int files) {}
+
+    /** The version of the set in the boot directory, for {@code skiff:status} on a single-set device. */
+    public SetVersion version() {
+        String out = device.run("reading the boot set in " + bootDir, DeviceScript.SET_VERSION.command(List.of(bootDir)));
+        String version = "none";
+        int files = 0;
+        for (String line : out.split("\n")) {
+            if (line.startsWith("version=") && !line.substring(8).isBlank()) version = line.substring(8).strip();
+            if (line.startsWith("files=")) {
+                try {
+                    files = Integer.parseInt(line.substring(6).strip());
+                } catch (NumberFormatException ignored) {
+                    // leave 0
+                }
+            }
+        }
+        return new SetVersion(bootDir, version, files);
+    }
+
     /** Makes the backup the active set again; the set that was active becomes the backup. */
     public PushResult rollback() {
         progress.step("Rolling back " + device.address() + ":" + bootDir + " to the backup in " + BACKUP

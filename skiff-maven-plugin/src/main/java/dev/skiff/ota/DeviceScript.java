@@ -29,7 +29,9 @@ enum DeviceScript {
     /** Read-only: the sums of a set's files in another directory (the running slot). */
     SUMS("sums.sh"),
     /** Runs the device's own {@code skiff-slot}, or says it has none. */
-    SLOT("slot.sh");
+    SLOT("slot.sh"),
+    /** Read-only: the version and size of a single boot set. */
+    SET_VERSION("set-version.sh");
 
     private final String file;
     private final String text;
