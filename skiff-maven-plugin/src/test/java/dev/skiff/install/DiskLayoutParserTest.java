@@ -173,7 +173,7 @@ class DiskLayoutParserTest {
     @Test
     void unknownRoleWithSuggestion() throws Exception {
         String e = error(replace(VALID, "    role: rootfs", "    role: rootf"));
-        assertTrue(e.startsWith(":16: partitions[1].role: 'rootf' is not one of boot, rootfs, persist. Did you mean rootfs"), e);
+        assertTrue(e.startsWith(":16: partitions[1].role: 'rootf' is not one of boot, boot-b, loader, rootfs, persist. Did you mean rootfs"), e);
     }
 
     @Test
@@ -307,6 +307,10 @@ class DiskLayoutParserTest {
         assertTrue(e.startsWith(":3: layout.size: is defined twice."), e);
     }
 
+    private static List<String> rules(Partition p) {
+        return p.contents().stream().map(c -> c.from() + " -> " + c.to() + (c.required() ? " (required)" : "")).toList();
+    }
+
     @Test
     void shippedLayoutsParse() {
         Path stock = Path.of(System.getProperty("skiff.stockLayers", "../skiff-layers/src/main/layers"));
@@ -314,12 +318,23 @@ class DiskLayoutParserTest {
         assertEquals(DiskLayout.Table.MSDOS, pi.table());
         assertEquals(List.of("BOOT", "rootfs", "persist"), pi.partitions().stream().map(Partition::label).toList());
         assertEquals(Partition.Filesystem.VFAT, pi.partitions().get(0).filesystem());
-        DiskLayout intel = DiskLayoutParser.parse(stock.resolve("intel/desktop/layout.yaml"));
-        assertEquals(DiskLayout.Table.GPT, intel.table());
-        assertEquals(DiskLayoutParser.GPT_EFI, intel.partitions().get(0).type());
-        assertEquals(Partition.Role.PERSIST, intel.partitions().get(1).role());
-        assertTrue(intel.partitions().get(1).contents().stream().allMatch(c -> c.to().equals("/boot/")));
-        DiskLayout qemu = DiskLayoutParser.parse(stock.resolve("virt/qemu/layout.yaml"));
-        assertEquals(1, qemu.partitions().size());
+        assertTrue(pi.slots().isEmpty(), "pi/common serves the Pi 0-3 too, which have no tryboot");
+        for (String board : List.of("intel/desktop", "virt/qemu")) {
+            DiskLayout l = DiskLayoutParser.parse(stock.resolve(board + "/layout.yaml"));
+            assertEquals(DiskLayout.Table.GPT, l.table(), board);
+            assertEquals(List.of("EFI", "BOOTA", "BOOTB", "persist"), l.partitions().stream().map(Partition::label).toList(), board);
+            assertEquals(DiskLayoutParser.GPT_EFI, l.partitions().get(0).type(), board);
+            assertEquals(Partition.Role.LOADER, l.partitions().get(0).role(), board);
+            assertEquals(new SlotLayout("grub", "BOOTA", "BOOTB", "/mnt/boot-a", "/mnt/boot-b"), l.slots().orElseThrow(), board);
+            assertEquals(l.partitions().get(1).contents(), l.partitions().get(2).contents(), board + ": slot b is a copy of slot a");
+            assertTrue(l.partitions().get(3).contents().isEmpty(), board + ": the slots hold the kernels, persist none");
+        }
+        for (String board : List.of("pi/4", "pi/5")) {
+            DiskLayout l = DiskLayoutParser.parse(stock.resolve(board + "/layout.yaml"));
+            assertEquals(DiskLayout.Table.MSDOS, l.table(), board);
+            assertEquals(List.of("AUTOBOOT", "BOOTA", "BOOTB", "persist"), l.partitions().stream().map(Partition::label).toList(), board);
+            assertEquals(new SlotLayout("pi-tryboot", "BOOTA", "BOOTB", "/mnt/boot-a", "/mnt/boot-b"), l.slots().orElseThrow(), board);
+            assertEquals(rules(pi.partitions().get(0)), rules(l.partitions().get(1)), board + ": slot a holds what pi/common's BOOT does");
+        }
     }
 }
