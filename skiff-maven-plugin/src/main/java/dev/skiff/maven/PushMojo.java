@@ -126,7 +126,7 @@ public class PushMojo extends AbstractImageMojo {
         try (ImageSource source = imageSource(catalog)) {
             dev.skiff.install.DiskLayout layout = layoutOrNull(catalog, source.chain());
             List<PushFile> files;
-            if (layout != null && layout.push() != null) {
+            if (layout != null && (layout.push() != null || layout.slots().isPresent())) {
                 files = new java.util.ArrayList<>();
                 for (dev.skiff.install.BootSet.Entry e : dev.skiff.install.BootSet.resolve(layout, source)) {
                     files.add(new PushFile(e.path(), e.source(), e.image().size(), e.image().sha256(),
@@ -188,7 +188,9 @@ public class PushMojo extends AbstractImageMojo {
 
     /** The layout's push directory, else SkiffOS's usual boot mount. */
     private static String pushDir(dev.skiff.install.DiskLayout layout) {
-        return layout != null && layout.push() != null ? layout.push().dir() : DEFAULT_BOOT_DIR;
+        if (layout != null && layout.push() != null) return layout.push().dir();
+        if (layout != null && layout.slots().isPresent()) return layout.slots().get().dirA();
+        return DEFAULT_BOOT_DIR;
     }
 
     private dev.skiff.install.DiskLayout layoutOrNull(dev.skiff.layer.LayerCatalog catalog, List<String> chain) {

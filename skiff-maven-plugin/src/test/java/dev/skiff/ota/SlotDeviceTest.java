@@ -174,6 +174,51 @@ class SlotDeviceTest {
     }
 
     @Test
+    void bundleSignedBySkiffPackageVerifiesOnTheDeviceWithItsManifest() throws Exception {
+        abDevice();
+        KeyPair key = ed25519();
+        write("etc/skiff/trusted-keys/release.pem", pem(key));
+        Path keyFile = tmp.resolve("release.pem");
+        Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        Map<String, byte[]> v2 = set("2.0");
+        v2.remove("skiff-image.json"); // skiff:package writes the real manifest
+        Path images = images("bundle", v2, null);
+        Path bundle = dev.skiff.image.ImageBundle.write(images, new dev.skiff.image.ImageMetadata(List.of("pi/4", "skiff/core"),
+                List.of("pi/4"), "default", null, new dev.skiff.image.ImageVersions("2.0", "0.1.0", "2026.02.3", "v2.0"), null,
+                "skiff-maven-plugin 0.1.0"), 1_763_683_200L, tmp.resolve("image.tar"),
+                dev.skiff.sign.SigningKey.resolve(keyFile, null, null)).file();
+        List<String> log = new ArrayList<>();
+        try (ImageSource src = ImageSource.fromBundle(bundle, tmp.resolve("scratch"));
+             DeviceConnection c = sshd.connect()) {
+            List<PushFile> set = SlotSet.of(PushFile.allOf(src), src, bundle, src.dir().resolve(".skiff-slot"), true);
+            assertEquals(List.of("skiff-image.json", "skiff-image.sha256", "skiff-image.sig"),
+                    set.subList(set.size() - 3, set.size()).stream().map(PushFile::path).toList());
+            SlotDevice.SlotPush p = new SlotDevice(c, logTo(log)).push(set);
+            assertEquals("b", p.after().trial(), "armed: the device checked the signature and every file's hash");
+        }
+        assertTrue(log.stream().anyMatch(l -> l.contains("signature good")), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.contains("file(s) match skiff-image.sha256")), log.toString());
+        assertArrayEquals(SlotSet.manifestEntry(bundle), Files.readAllBytes(root.resolve("mnt/boot-b/skiff-image.json")),
+                "the manifest is pushed byte for byte as the bundle holds it (its hash is in the signed list)");
+    }
+
+    @Test
+    void fileChangedAfterSigningIsNotArmed() throws Exception {
+        abDevice();
+        KeyPair key = ed25519();
+        write("etc/skiff/trusted-keys/release.pem", pem(key));
+        Path images = images("v2", set("2.0"), key);
+        Files.write(images.resolve("config.txt"), "kernel=Image\ninitramfs evil.cpio\n".getBytes()); // after signing
+        try (DeviceConnection c = sshd.connect()) {
+            SlotDevice d = new SlotDevice(c, PushProgress.NONE);
+            SkiffException e = assertThrows(SkiffException.class, () -> d.push(files(images)));
+            assertTrue(e.getMessage().contains("config.txt is not in the set"), e.getMessage());
+        }
+        assertEquals("none", status().trial());
+    }
+
+    @Test
     void rebootTrialThatCommits() throws Exception {
         abDevice();
         pushV2();
