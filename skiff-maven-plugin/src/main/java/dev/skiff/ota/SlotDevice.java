@@ -166,13 +166,16 @@ public final class SlotDevice {
         current.close();
         long deadline = System.nanoTime() + timeout.toNanos();
         String lastProblem = "no answer yet";
+        boolean wentDown = false;
         Trial last = null;
         while (System.nanoTime() < deadline) {
             try (DeviceConnection c = connect.get()) {
                 Answer back = ask(c, "status");
                 if (back.noSlots()) throw new SkiffException(c.address() + " came back without skiff-slot.");
-                if (!bootId.isEmpty() && bootId.equals(back.bootId())) {
-                    lastProblem = "the device has not rebooted yet (same boot id)";
+                if (bootId.isEmpty() ? !wentDown : bootId.equals(back.bootId())) {
+                    // Without a boot id (no /proc/sys/kernel/random/boot_id), only a connection that
+                    // failed in between says the device went down.
+                    lastProblem = "the device has not rebooted yet (" + (bootId.isEmpty() ? "it has not gone down" : "same boot id") + ")";
                 } else {
                     requireOk(c, back, "reading the slots after the reboot ('skiff-slot status')");
                     SlotStatus now = SlotStatus.parse(back.result().stdout(), c.address());
@@ -184,6 +187,7 @@ public final class SlotDevice {
                 if (e.getMessage().startsWith("cannot connect") || e.getMessage().contains("lost the connection")
                         || e.getMessage().contains("SSH handshake")) {
                     lastProblem = e.getMessage();
+                    wentDown = true;
                 } else {
                     throw e;
                 }

@@ -120,6 +120,20 @@ class BootSetPushTest {
     }
 
     @Test
+    void versionOfASingleSetIsReadFromItsManifest() throws Exception {
+        Map<String, byte[]> v1 = v1();
+        try (DeviceConnection c = sshd.connect()) {
+            assertEquals(new BootSetPush.SetVersion(boot.toString(), "none", 0), new BootSetPush(c, boot.toString(), PushProgress.NONE).version());
+        }
+        v1.put("skiff-image.json", "{\n  \"format\" : \"skiff-image/1\",\n  \"version\" : \"1.4.2\"\n}\n".getBytes());
+        push(images("v1", v1));
+        try (DeviceConnection c = sshd.connect()) {
+            assertEquals(new BootSetPush.SetVersion(boot.toString(), "1.4.2", v1.size()),
+                    new BootSetPush(c, boot.toString(), PushProgress.NONE).version());
+        }
+    }
+
+    @Test
     void fileDroppedFromTheImageLeavesTheActiveSetForTheBackup() throws Exception {
         Map<String, byte[]> v1 = v1();
         push(images("v1", v1));
