@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.skiff.SkiffException;
 import dev.skiff.image.ImageSource;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,9 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  * boot-time {@code skiff-slot commit}.
  */
 class SlotDeviceTest {
-    static final Path SKIFF_SLOT = Path.of(System.getProperty("skiff.stockLayers", "../skiff-layers/src/main/layers"),
-            "base/pre/root_overlay/usr/lib/skiff/skiff-slot");
-
     @TempDir
     Path tmp;
 
@@ -50,14 +46,9 @@ class SlotDeviceTest {
 
     @BeforeEach
     void startDevice() throws Exception {
-        assertTrue(Files.isRegularFile(SKIFF_SLOT), "the base layer ships " + SKIFF_SLOT);
+        assertTrue(Files.isRegularFile(FakePiDevice.SKIFF_SLOT), "the base layer ships " + FakePiDevice.SKIFF_SLOT);
         root = Files.createDirectories(tmp.resolve("device"));
-        Path bin = Files.createDirectories(tmp.resolve("bin"));
-        try (InputStream in = SlotDeviceTest.class.getResourceAsStream("pi-firmware-reboot")) {
-            Files.copy(in, bin.resolve("reboot"));
-        }
-        bin.resolve("reboot").toFile().setExecutable(true);
-        sshd = TestSshd.start(tmp.resolve("sshd"), Map.of("SKIFF_ROOT", root.toString(), "PATH", bin + ":/usr/bin:/bin"));
+        sshd = FakePiDevice.sshd(tmp, root);
     }
 
     @AfterEach
@@ -67,17 +58,7 @@ class SlotDeviceTest {
 
     /** The device of a fresh install: slot a holds v1 and is the default and booted; slot b is empty. */
     private void abDevice() throws Exception {
-        Files.createDirectories(root.resolve("usr/lib/skiff"));
-        Files.copy(SKIFF_SLOT, root.resolve("usr/lib/skiff/skiff-slot"));
-        write("etc/skiff/slots.conf", "scheme=pi-tryboot\ndir_a=/mnt/boot-a\ndir_b=/mnt/boot-b\ncontrol=/mnt/control\n"
-                + "part_a=2\npart_b=3\n");
-        write("mnt/control/autoboot.txt", "[all]\ntryboot_a_b=1\nboot_partition=2\n[tryboot]\nboot_partition=3\n");
-        Files.createDirectories(root.resolve("proc/device-tree/chosen/bootloader"));
-        Files.write(root.resolve("proc/device-tree/chosen/bootloader/partition"), new byte[] {0, 0, 0, 2});
-        write("proc/sys/kernel/random/boot_id", "boot-1\n");
-        Files.createDirectories(root.resolve("mnt/boot-a"));
-        Files.createDirectories(root.resolve("mnt/boot-b"));
-        Files.createDirectories(root.resolve("test"));
+        FakePiDevice.create(root);
         try (DeviceConnection c = sshd.connect()) {
             new BootSetPush(c, root.resolve("mnt/boot-a").toString(), PushProgress.NONE).push(files(images("v1", set("1.0"), null)));
         }
