@@ -27,10 +27,14 @@ public final class SlotDevice {
     /** What a push into a slot did. */
     public record SlotPush(String slot, PushResult push, SlotStatus after) {
         public String summary() {
-            return switch (push.action()) {
-                case UP_TO_DATE -> "Slot " + slot + " already holds this set; it is armed for a trial boot. " + push.summary();
-                default -> "Wrote the new set into slot " + slot + " and armed a one-time trial boot of it: " + push.summary();
-            };
+            String sent = push.action() == PushResult.Action.UP_TO_DATE
+                    ? "slot " + slot + " already held this set (" + push.files() + " files); nothing transferred"
+                    : "wrote the new set into slot " + slot + " (" + push.files() + " files): transferred " + push.uploadedFiles()
+                            + " file" + (push.uploadedFiles() == 1 ? "" : "s") + " (" + PushResult.human(push.uploadedBytes()) + "), "
+                            + push.copiedOnDevice() + " unchanged copied on the device"
+                            + (push.resumed() > 0 ? ", " + push.resumed() + " resumed from an interrupted push" : "");
+            return Character.toUpperCase(sent.charAt(0)) + sent.substring(1) + "; slot " + slot + " is armed for one trial boot,"
+                    + " slot " + after.active() + " stays the default until it commits.";
         }
     }
 

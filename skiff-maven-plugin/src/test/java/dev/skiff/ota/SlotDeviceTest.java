@@ -109,6 +109,9 @@ class SlotDeviceTest {
         assertEquals("a", p.after().active(), "slot a stays the default until b commits");
         assertEquals("2.0", p.after().versionB());
         assertTrue(log.stream().anyMatch(l -> l.contains("no trusted keys")), "the device says no signature was required: " + log);
+        assertTrue(p.summary().startsWith("Wrote the new set into slot b (5 files): transferred 2 files (")
+                && p.summary().endsWith("3 unchanged copied on the device; slot b is armed for one trial boot, slot a stays the"
+                + " default until it commits."), p.summary());
     }
 
     @Test
