@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * test double {@code pi-firmware-reboot}: the firmware's documented tryboot rule, then the
  * boot-time {@code skiff-slot commit}.
  */
-class SlotDeviceTest {
+class SlotPushTest {
     @TempDir
     Path tmp;
 
