@@ -161,6 +161,79 @@ class SlotDeviceTest {
     }
 
     /**
+     * Contract S on the device: with keys in /etc/skiff/trusted-keys, {@code verify} (and so
+     * {@code arm}) needs skiff-image.sig over skiff-image.sha256 by one of them, checked with
+     * the device's {@code openssl pkeyutl -verify -rawin}. A good signature passes; a wrong key, a
+     * flipped byte in the manifest, a flipped byte in a file and a missing signature are refused
+     * with the reason, and the switch is not touched.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"pi-tryboot"})
+    void verifyChecksTheSignatureWithTheTrustedKeys(String scheme) throws Exception {
+        setUp(scheme);
+        writeSet("b", GOOD_2, "2.0");
+        assertEquals("a", boot(false));
+        assertTrue(ok("verify", "b").contains("no trusted keys in /etc/skiff/trusted-keys, so no signature is required"));
+
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("Ed25519");
+        java.security.KeyPair trusted = g.generateKeyPair();
+        java.security.KeyPair other = g.generateKeyPair();
+        Path keys = Files.createDirectories(root.resolve("etc/skiff/trusted-keys"));
+        Files.writeString(keys.resolve("release.pem"), pem(other.getPublic()));
+        Files.writeString(keys.resolve("ci.pem"), pem(trusted.getPublic()));
+        Path dir = slotDir("b");
+        Path sums = dir.resolve("skiff-image.sha256");
+        byte[] manifest = Files.readAllBytes(sums);
+
+        DeviceConnection.ExecResult unsigned = slot("verify", "b");
+        assertNotEquals(0, unsigned.exitStatus());
+        assertTrue(unsigned.stderr().contains("unsigned: no skiff-image.sig"), unsigned.stderr());
+
+        Files.write(dir.resolve("skiff-image.sig"), sign(trusted.getPrivate(), manifest));
+        String good = ok("verify", "b");
+        assertTrue(good.contains("signature good (/etc/skiff/trusted-keys/ci.pem)"), good);
+
+        Files.write(dir.resolve("skiff-image.sig"), sign(g.generateKeyPair().getPrivate(), manifest));
+        assertRefused("does not verify with any of the 2 trusted key(s)");
+
+        Files.write(dir.resolve("skiff-image.sig"), sign(trusted.getPrivate(), manifest));
+        byte[] flipped = manifest.clone();
+        flipped[3] ^= 1;
+        Files.write(sums, flipped);
+        assertRefused("does not verify with any of the 2 trusted key(s)");
+
+        Files.write(sums, manifest);
+        Path kernel = dir.resolve(kernelName());
+        byte[] k = Files.readAllBytes(kernel);
+        k[0] ^= 1;
+        Files.write(kernel, k);
+        assertRefused(kernelName() + " is not in the set: its SHA-256");
+    }
+
+    private void assertRefused(String reason) throws IOException {
+        byte[] before = Files.readAllBytes(loader.switchFile());
+        for (String op : List.of("verify", "arm")) {
+            DeviceConnection.ExecResult r = slot(op, "b");
+            assertNotEquals(0, r.exitStatus(), op);
+            assertTrue(r.stderr().contains(reason), op + ": " + r.stderr());
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(loader.switchFile()), "the switch is unchanged");
+        assertEquals("none", status().get("trial"));
+    }
+
+    private static String pem(java.security.PublicKey key) {
+        return "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+    }
+
+    private static byte[] sign(java.security.PrivateKey key, byte[] data) throws Exception {
+        java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+        s.initSign(key);
+        s.update(data);
+        return s.sign();
+    }
+
+    /**
      * A crash at every step: skiff-slot is killed (SIGKILL, with the wrapper's parent) before and
      * after each of its writes during arm, then during the commit on the trial boot; each time the
      * power goes (no tryboot flag) and the device boots by the model's rule. The slot that boots
