@@ -181,18 +181,18 @@ public final class DiskLayoutParser extends YamlReader {
                     : "the EFI system partition holding GRUB and grubenv."));
         }
         if (loader.filesystem() != Partition.Filesystem.VFAT) {
-            throw error(roleNode(partNodes, partitions, loader), "partitions[" + partitions.indexOf(loader) + "].filesystem",
+            throw error(partitionField(partNodes, partitions, loader, "filesystem"), "partitions[" + partitions.indexOf(loader) + "].filesystem",
                     "the loader partition " + loader.label() + " must be vfat: the firmware reads it.");
         }
         if (scheme.equals(SlotLayout.PI_TRYBOOT)) {
             if (partitions.indexOf(loader) != 0) {
-                throw error(roleNode(partNodes, partitions, loader), "partitions[" + partitions.indexOf(loader) + "].role",
+                throw error(partitionField(partNodes, partitions, loader, "role"), "partitions[" + partitions.indexOf(loader) + "].role",
                         "with scheme pi-tryboot the loader partition (" + loader.label() + ") must be the first partition:"
                         + " the Pi firmware reads autoboot.txt from partition 1 only. Move it first.");
             }
             for (Partition p : List.of(a, b)) {
                 if (p.filesystem() != Partition.Filesystem.VFAT) {
-                    throw error(roleNode(partNodes, partitions, p), "partitions[" + partitions.indexOf(p) + "].filesystem",
+                    throw error(partitionField(partNodes, partitions, p, "filesystem"), "partitions[" + partitions.indexOf(p) + "].filesystem",
                             "slot partition " + p.label() + " must be vfat: the Pi firmware loads config.txt and the kernel from FAT only.");
                 }
             }
@@ -212,9 +212,10 @@ public final class DiskLayoutParser extends YamlReader {
         return new SlotLayout(scheme, a.label(), b.label(), dirA, dirB);
     }
 
-    private Node roleNode(List<Node> partNodes, List<Partition> partitions, Partition p) {
+    /** The node of {@code field} in partition {@code p}'s mapping, for an error's line. */
+    private Node partitionField(List<Node> partNodes, List<Partition> partitions, Partition p, String field) {
         int i = partitions.indexOf(p);
-        return fields(partNodes.get(i), "partitions[" + i + "]", PARTITION).get("role");
+        return fields(partNodes.get(i), "partitions[" + i + "]", PARTITION).get(field);
     }
 
     private Partition slotPartition(Map<String, Node> f, String slot, Partition.Role role, Node parent, List<Partition> partitions) {

@@ -337,4 +337,117 @@ class DiskLayoutParserTest {
             assertEquals(rules(pi.partitions().get(0)), rules(l.partitions().get(1)), board + ": slot a holds what pi/common's BOOT does");
         }
     }
+
+    static final String AB = String.join("\n",
+            "table: msdos",                     // 1
+            "partitions:",                      // 2
+            "  - label: AUTOBOOT",              // 3
+            "    role: loader",                 // 4
+            "    filesystem: vfat",             // 5
+            "    size: 64M",                    // 6
+            "  - label: BOOTA",                 // 7
+            "    role: boot",                   // 8
+            "    filesystem: vfat",             // 9
+            "    size: 256M",                   // 10
+            "    contents:",                    // 11
+            "      - from: Image",              // 12
+            "  - label: BOOTB",                 // 13
+            "    role: boot-b",                 // 14
+            "    filesystem: vfat",             // 15
+            "    size: 256M",                   // 16
+            "  - label: persist",               // 17
+            "    role: persist",                // 18
+            "    filesystem: ext4",             // 19
+            "    size: rest",                   // 20
+            "slots:",                           // 21
+            "  scheme: pi-tryboot",             // 22
+            "  a: BOOTA",                       // 23
+            "  b: BOOTB",                       // 24
+            "  dirs: {a: /mnt/boot-a, b: /mnt/boot-b}", // 25
+            "");
+
+    @Test
+    void parsesSlots() throws Exception {
+        DiskLayout l = DiskLayoutParser.parse(write(AB));
+        assertEquals(new SlotLayout("pi-tryboot", "BOOTA", "BOOTB", "/mnt/boot-a", "/mnt/boot-b"), l.slots().orElseThrow());
+        assertEquals(List.of("Image"), l.partition(Partition.Role.BOOT_B).orElseThrow().contents().stream().map(ContentRule::from).toList(),
+                "slot b without rules of its own gets slot a's");
+        assertEquals(3, l.number(l.partition(Partition.Role.BOOT_B).orElseThrow()));
+        assertTrue(DiskLayoutParser.parse(write(VALID)).slots().isEmpty());
+    }
+
+    @Test
+    void unknownSchemeNamesTheNearest() throws Exception {
+        String e = error(replace(AB, "scheme: pi-tryboot", "scheme: pi-tryboo"));
+        assertTrue(e.startsWith(":22: slots.scheme: 'pi-tryboo' is not one of pi-tryboot, grub. Did you mean pi-tryboot"), e);
+        e = error(replace(AB, "scheme: pi-tryboot", "scheme: systemd-boot"));
+        assertTrue(e.startsWith(":22: slots.scheme: 'systemd-boot' is not one of pi-tryboot, grub."), e);
+    }
+
+    @Test
+    void unknownSlotsFieldNamesTheNearest() throws Exception {
+        String e = error(replace(AB, "  dirs:", "  dir:"));
+        assertTrue(e.startsWith(":25: slots.dir: unknown field 'dir'. Did you mean dirs"), e);
+    }
+
+    @Test
+    void slotLabelMustNameAPartition() throws Exception {
+        String e = error(replace(AB, "  b: BOOTB", "  b: BOOTC"));
+        assertTrue(e.startsWith(":24: slots.b: no partition is labelled 'BOOTC'; the labels are AUTOBOOT, BOOTA, BOOTB, persist."), e);
+        assertTrue(e.contains("Did you mean BOOTA, BOOTB?"), e);
+    }
+
+    @Test
+    void missingSlotLabel() throws Exception {
+        String e = error(replace(AB, "  b: BOOTB\n", ""));
+        assertTrue(e.startsWith(":22: slots: is missing the required field 'b'."), e);
+    }
+
+    @Test
+    void slotPartitionsNeedTheirRoles() throws Exception {
+        String e = error(replace(AB, "  a: BOOTA", "  a: BOOTB"));
+        assertTrue(e.startsWith(":23: slots.a: partition BOOTB (line 13) has role boot-b; slot a must be the partition with role boot."), e);
+    }
+
+    @Test
+    void abRolesNeedASlotsBlock() throws Exception {
+        String e = error(AB.substring(0, AB.indexOf("slots:")));
+        assertTrue(e.startsWith(":14: partitions[2].role: role boot-b (BOOTB) belongs to an A/B layout, but the layout has no slots: block."), e);
+    }
+
+    @Test
+    void slotsNeedALoaderPartitionFirstForTryboot() throws Exception {
+        String e = error(replace(AB, "    role: loader", "    role: rootfs"));
+        assertTrue(e.startsWith(":22: slots: an A/B layout needs a partition with role loader"), e);
+        String moved = replace(replace(AB, "  - label: AUTOBOOT\n    role: loader\n    filesystem: vfat\n    size: 64M\n", ""),
+                "    size: 256M\n  - label: persist", "    size: 256M\n  - label: AUTOBOOT\n    role: loader\n    filesystem: vfat\n    size: 64M\n  - label: persist");
+        e = error(moved);
+        assertTrue(e.contains("partitions[2].role: with scheme pi-tryboot the loader partition (AUTOBOOT) must be the first partition"), e);
+        // GRUB finds the slots by label: the ESP may sit anywhere.
+        assertTrue(DiskLayoutParser.parse(write(replace(moved, "scheme: pi-tryboot", "scheme: grub"))).slots().isPresent());
+    }
+
+    @Test
+    void tryBootSlotsAreFat() throws Exception {
+        String e = error(replace(AB, "    role: boot-b\n    filesystem: vfat", "    role: boot-b\n    filesystem: ext4"));
+        assertTrue(e.startsWith(":15: partitions[2].filesystem: slot partition BOOTB must be vfat"), e);
+        e = error(replace(AB, "    role: loader\n    filesystem: vfat", "    role: loader\n    filesystem: ext4"));
+        assertTrue(e.startsWith(":5: partitions[0].filesystem: the loader partition AUTOBOOT must be vfat"), e);
+    }
+
+    @Test
+    void slotBHoldsWhatSlotAHolds() throws Exception {
+        String e = error(replace(AB, "    role: boot-b\n    filesystem: vfat\n    size: 256M", "    role: boot-b\n    filesystem: vfat\n    size: 128M"));
+        assertTrue(e.startsWith(":24: slots.b: slot b (BOOTB, 128 MiB) is smaller than slot a (BOOTA, 256 MiB)"), e);
+    }
+
+    @Test
+    void slotDirsAreAbsoluteAndDistinct() throws Exception {
+        String e = error(replace(AB, "b: /mnt/boot-b}", "b: /mnt/boot-a}"));
+        assertTrue(e.startsWith(":25: slots.dirs.b: '/mnt/boot-a' is slot a's directory too"), e);
+        e = error(replace(AB, "{a: /mnt/boot-a,", "{a: mnt/boot-a,"));
+        assertTrue(e.startsWith(":25: slots.dirs.a: 'mnt/boot-a' must be the absolute directory where the device mounts slot a"), e);
+        e = error(replace(AB, "  dirs: {a: /mnt/boot-a, b: /mnt/boot-b}", "  dirs: {a: /mnt/boot-a}"));
+        assertTrue(e.startsWith(":25: slots.dirs: is missing the required field 'b'."), e);
+    }
 }
