@@ -72,6 +72,13 @@ public record BundleSignature(byte[] sha256List, byte[] signature) {
     static byte[] list(ImageManifest manifest, byte[] json) {
         Map<String, String> sha = new java.util.TreeMap<>(EntryName.BYTE_ORDER);
         for (ImageFile f : manifest.files()) {
+            if (f.path().indexOf('\n') >= 0 || f.path().indexOf('\r') >= 0) {
+                // sha256sum would escape it, and a device's line-by-line check would misread it.
+                throw new SkiffException("The image file '" + f.path().replace("\n", "\\n")
+                        .replace("\r", "\\r") + "' has a line break in its name, which the"
+                        + " signed list " + LIST_ENTRY + " cannot hold one per line. Rename it in"
+                        + " the images directory (a post-image hook can do that).");
+            }
             sha.put(f.path(), f.sha256());
         }
         sha.put(ImageManifest.ENTRY_NAME, ImageBundle.hex(Sha256.digest().digest(json)));

@@ -38,7 +38,11 @@ abstract class AbstractImageMojo extends AbstractSkiffMojo {
 
     /** The keys of {@code skiff.trustedKeys}, or null when it is not set. */
     protected TrustedKeys trustedKeys() {
-        return trustedKeys == null ? null : TrustedKeys.load(basedir().resolve(trustedKeys.toPath()).normalize());
+        // -D wins over the POM, as for every skiff.* parameter (Maven alone would let the POM win).
+        String cli = session.getUserProperties().getProperty("skiff.trustedKeys");
+        Path file = cli != null ? (cli.isBlank() ? null : Path.of(cli.strip()))
+                : trustedKeys == null ? null : trustedKeys.toPath();
+        return file == null ? null : TrustedKeys.load(basedir().resolve(file).normalize());
     }
 
     /**

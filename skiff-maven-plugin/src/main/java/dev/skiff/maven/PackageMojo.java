@@ -165,7 +165,11 @@ public class PackageMojo extends AbstractSkiffMojo {
      * gets plain values and says what is wrong with them.
      */
     private SigningKey signingKey() {
-        Path file = signingKey == null ? null : basedir().resolve(signingKey.toPath()).normalize();
+        // -D wins over the POM, as for every skiff.* parameter (Maven alone would let the POM win).
+        String cliKey = session.getUserProperties().getProperty("skiff.signingKey");
+        String signingServerId = session.getUserProperties().getProperty("skiff.signingServerId", this.signingServerId);
+        Path file = cliKey != null ? (cliKey.isBlank() ? null : basedir().resolve(cliKey.strip()).normalize())
+                : signingKey == null ? null : basedir().resolve(signingKey.toPath()).normalize();
         SigningServer server = null;
         if (signingServerId != null && !signingServerId.isBlank()) {
             Server s = session.getSettings().getServer(signingServerId.strip());

@@ -1,9 +1,15 @@
 package dev.skiff.bench;
 
 import dev.skiff.image.BundleResult;
+import dev.skiff.image.BundleSignature;
+import dev.skiff.image.SignatureCheck;
+import dev.skiff.image.SigningCost;
 import dev.skiff.image.ImageBundle;
 import dev.skiff.image.ImageMetadata;
 import dev.skiff.image.ImageVersions;
+import dev.skiff.sign.SigningKey;
+import dev.skiff.sign.TestKeys;
+import dev.skiff.sign.TrustedKeys;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -17,7 +23,9 @@ import java.util.Random;
 /**
  * Times {@link ImageBundle#write} (tar + SHA-256 of every file + manifest, to a file) against
  * the shell baseline {@code tar -cf - -C dir . | sha256sum} over 1 GiB of image data. Target:
- * at least 80% of the baseline's throughput.
+ * at least 80% of the baseline's throughput. Also times the same bundle signed (Ed25519,
+ * {@code skiff.signingKey}) and {@link ImageBundle#verify} with and without the signature check
+ * of {@code skiff.trustedKeys}. Target: signing and checking add under 5%.
  *
  * <p>Same conditions for both: the data was just written, so it is in the page cache for every
  * run, and nothing is dropped from the cache (that needs root and would measure the disk, not
@@ -48,18 +56,48 @@ public final class BundleBenchmark {
             Path out = work.resolve("bundle.tar");
             String pipeline = "set -o pipefail; tar -cf - -C '" + images + "' . | sha256sum";
 
+            Path signedOut = work.resolve("signed.tar");
+            Path[] keys = TestKeys.generate(work, "bench");
+            SigningKey key = SigningKey.resolve(keys[0], null, null);
+            TrustedKeys trusted = TrustedKeys.load(keys[1]);
+
             List<Double> java = new ArrayList<>();
             List<Double> shell = new ArrayList<>();
+            List<Double> signed = new ArrayList<>();
+            List<Double> verify = new ArrayList<>();
+            List<Double> verifySigned = new ArrayList<>();
+            List<Double> signatureMillis = new ArrayList<>();
+            List<Double> signMillis = new ArrayList<>();
             for (int i = 0; i < RUNS; i++) {
-                Files.deleteIfExists(out);
-                long t0 = System.nanoTime();
-                BundleResult r = ImageBundle.write(images, meta, 0, out);
-                java.add(mbPerSecond(bytes, System.nanoTime() - t0));
-                if (r.manifest().totalSize() != bytes) {
-                    throw new IllegalStateException("bundled " + r.manifest().totalSize());
+                // Unsigned and signed alternate which goes first, and each bundle is deleted
+                // before the other is written, so both meet the same page cache and writeback.
+                for (boolean sign : i % 2 == 0 ? new boolean[] {false, true}
+                        : new boolean[] {true, false}) {
+                    Path file = sign ? signedOut : out;
+                    long t0 = System.nanoTime();
+                    BundleResult r = ImageBundle.write(images, meta, 0, file, sign ? key : null);
+                    (sign ? signed : java).add(mbPerSecond(bytes, System.nanoTime() - t0));
+                    if (r.manifest().totalSize() != bytes || (r.signature() != null) != sign) {
+                        throw new IllegalStateException("bundled " + r.manifest().totalSize());
+                    }
+                    // skiff:verify without, and with skiff.trustedKeys.
+                    t0 = System.nanoTime();
+                    if (sign) {
+                        if (BundleSignature.check(file, trusted).status()
+                                != SignatureCheck.Status.TRUSTED) {
+                            throw new IllegalStateException("signature not trusted");
+                        }
+                        signatureMillis.add((System.nanoTime() - t0) / 1e6);
+                    }
+                    ImageBundle.verify(file);
+                    (sign ? verifySigned : verify).add(mbPerSecond(bytes, System.nanoTime() - t0));
+                    if (sign) {
+                        signMillis.add(SigningCost.signMillis(file, key));
+                    }
+                    Files.delete(file);
                 }
 
-                t0 = System.nanoTime();
+                long t0 = System.nanoTime();
                 Process p = new ProcessBuilder("bash", "-c", pipeline)
                         .redirectErrorStream(true).start();
                 String output = new String(p.getInputStream().readAllBytes(),
@@ -69,13 +107,28 @@ public final class BundleBenchmark {
                 }
                 shell.add(mbPerSecond(bytes, System.nanoTime() - t0));
             }
-            Files.deleteIfExists(out);
 
             report("ImageBundle.write", java);
             report("tar -cf - | sha256sum", shell);
             System.out.printf("ratio (bundle / tar pipeline): best %.2f, median %.2f"
                     + " (target >= 0.80)%n", best(java) / best(shell),
                     median(java) / median(shell));
+            report("write, signed", signed);
+            report("verify", verify);
+            report("verify, trusted keys", verifySigned);
+            // Throughput ratios on a shared machine move by several percent from run to run
+            // whatever the code does; the signature check's own time is the steadier figure.
+            System.out.printf("signing overhead (unsigned / signed throughput - 1): best %+.1f%%,"
+                    + " median %+.1f%% (target < 5%%)%n", (best(java) / best(signed) - 1) * 100,
+                    (median(java) / median(signed) - 1) * 100);
+            System.out.printf("verify overhead with trusted keys: best %+.1f%%, median %+.1f%%"
+                    + " (target < 5%%); the signature check alone: median %.1f ms, runs %s%n",
+                    (best(verify) / best(verifySigned) - 1) * 100,
+                    (median(verify) / median(verifySigned) - 1) * 100, median(signatureMillis),
+                    signatureMillis.stream().map(m -> String.format("%.1f", m)).toList());
+            System.out.printf("signing alone (list, manifest SHA-256, Ed25519) inside write: median"
+                    + " %.2f ms, runs %s%n", median(signMillis),
+                    signMillis.stream().map(m -> String.format("%.2f", m)).toList());
         } finally {
             dev.skiff.FileTree.delete(work);
         }

@@ -200,6 +200,51 @@ class BundleSignatureTest {
         flip(bundle, BundleSignature.SIGNATURE_ENTRY + "\0", 11);
         SkiffException e = assertThrows(SkiffException.class, () -> BundleSignature.check(bundle, null));
         assertTrue(e.getMessage().contains("has skiff-image.sha256 but no skiff-image.sig"), e.getMessage());
+
+        Path good = bundle("good.tar", release[0]);
+        // An entry appended after the signature, and the two signature entries swapped.
+        Path appended = rewrite(good, tmp.resolve("appended.tar"), List.of(BundleSignature.LIST_ENTRY,
+                BundleSignature.SIGNATURE_ENTRY, "extra"));
+        Path swapped = rewrite(good, tmp.resolve("swapped.tar"), List.of(BundleSignature.SIGNATURE_ENTRY,
+                BundleSignature.LIST_ENTRY));
+        for (Path p : List.of(appended, swapped)) {
+            SkiffException x = assertThrows(SkiffException.class, () -> ImageBundle.verify(p), p.toString());
+            assertTrue(x.getMessage().contains("comes after skiff-image.json"), x.getMessage());
+            assertThrows(SkiffException.class, () -> ImageSource.fromBundle(p, tmp.resolve("scratch"), trusted, m -> { }));
+        }
+    }
+
+    /** {@code from} with the entries after the manifest replaced by {@code tail} (same data; "extra" is new). */
+    private static Path rewrite(Path from, Path to, List<String> tail) throws Exception {
+        java.util.Map<String, byte[]> after = new java.util.HashMap<>();
+        after.put("extra", "appended\n".getBytes(StandardCharsets.UTF_8));
+        try (TarFile in = new TarFile(from);
+                var out = ImageBundle.tarOutput(Files.newOutputStream(to))) {
+            boolean manifestSeen = false;
+            for (TarArchiveEntry e : in.getEntries()) {
+                byte[] data;
+                try (var is = in.getInputStream(e)) {
+                    data = is.readAllBytes();
+                }
+                if (manifestSeen) {
+                    after.put(e.getName(), data);
+                    continue;
+                }
+                out.putArchiveEntry(e);
+                out.write(data);
+                out.closeArchiveEntry();
+                manifestSeen = e.getName().equals(ImageManifest.ENTRY_NAME);
+            }
+            for (String name : tail) {
+                TarArchiveEntry e = new TarArchiveEntry(name);
+                e.setSize(after.get(name).length);
+                out.putArchiveEntry(e);
+                out.write(after.get(name));
+                out.closeArchiveEntry();
+            }
+            out.finish();
+        }
+        return to;
     }
 
     @Test
@@ -209,6 +254,15 @@ class BundleSignatureTest {
         assertTrue(e.getMessage().contains("accepts only bundles signed by its keys")
                 && e.getMessage().contains("-Dskiff.image="), e.getMessage());
         assertNull(ImageSource.fromDirectory(images, List.of("pi/common"), null, null).signature());
+    }
+
+    @Test
+    void aLineBreakInAFileNameCannotBeSigned() throws Exception {
+        Files.writeString(images.resolve("two\nlines"), "x");
+        SkiffException e = assertThrows(SkiffException.class, () -> bundle("x.tar", release[0]));
+        assertTrue(e.getMessage().contains("'two\\nlines' has a line break in its name"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("x.tar")));
+        bundle("unsigned.tar", null); // unsigned bundles keep today's rules
     }
 
     @Test
