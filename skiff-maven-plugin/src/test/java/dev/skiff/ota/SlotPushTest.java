@@ -185,6 +185,10 @@ class SlotPushTest {
         assertTrue(log.stream().anyMatch(l -> l.contains("file(s) match skiff-image.sha256")), log.toString());
         assertArrayEquals(SlotSet.manifestEntry(bundle), Files.readAllBytes(root.resolve("mnt/boot-b/skiff-image.json")),
                 "the manifest is pushed byte for byte as the bundle holds it (its hash is in the signed list)");
+        try (DeviceConnection c = sshd.connect()) {
+            // What skiff:status prints for a single set holding that manifest: the project's version.
+            assertEquals("2.0", new BootSetPush(c, root.resolve("mnt/boot-b").toString(), PushProgress.NONE).version().version());
+        }
     }
 
     @Test
