@@ -141,12 +141,13 @@ public class PushMojo extends AbstractImageMojo {
             try (DeviceConnection device = DeviceConnection.open(address, hostKeys, identities, getLog()::warn)) {
                 SlotDevice slots = new SlotDevice(device, progress);
                 Optional<SlotStatus> status = slots.status();
-                boolean declared = layout != null && layout.slots().isPresent();
+                String single = SlotDevice.singleSetReason(address, status, layout != null && layout.slots().isPresent(),
+                        source.chain(), dir);
                 // The bundle's manifest (and signature) travel with the set, written into the extraction
                 // directory, which closing the source deletes; a workspace's images need no copies.
                 Path bundle = source.temporary() ? ImageReference.resolve(image, basedir(), repositorySystem, session, project) : null;
                 Path extras = source.temporary() ? source.dir().resolve(".skiff-slot") : null;
-                if (status.isPresent() && declared) {
+                if (single == null) {
                     List<PushFile> set = SlotSet.of(files, source, bundle, extras, true);
                     getLog().info("Pushing " + set.size() + " files from " + (image == null ? source.dir() : image) + " to "
                             + address + ", slot " + status.get().inactive() + " of the A/B layout");
@@ -163,13 +164,7 @@ public class PushMojo extends AbstractImageMojo {
                     getLog().info(t.summary());
                     return;
                 }
-                if (status.isPresent()) {
-                    getLog().info(address + " has skiff-slot, but the layout of chain " + String.join(",", source.chain())
-                            + " declares no slots: pushing a single boot set to " + dir + ".");
-                } else {
-                    getLog().info(address + " has no A/B layout (no /usr/lib/skiff/skiff-slot): replacing its single boot set in "
-                            + dir + ".");
-                }
+                getLog().info(single);
                 if (reboot) {
                     throw new SkiffException("-Dskiff.reboot needs an A/B device (a layout with slots: and skiff-slot on the"
                             + " device); " + address + " has a single boot set. Nothing was pushed.");

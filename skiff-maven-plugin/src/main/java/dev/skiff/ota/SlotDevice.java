@@ -88,6 +88,21 @@ public final class SlotDevice {
         return Optional.of(SlotStatus.parse(a.result().stdout(), device.address()));
     }
 
+    /**
+     * Why a push goes to a single boot set, in one log line, or null when it goes to a slot: only
+     * when the device has {@code skiff-slot} ({@code status} present) and the image's layout
+     * declares {@code slots:} (contract A).
+     */
+    public static String singleSetReason(DeviceAddress device, Optional<SlotStatus> status, boolean layoutDeclaresSlots,
+                                         List<String> chain, String dir) {
+        if (status.isPresent() && layoutDeclaresSlots) return null;
+        if (status.isPresent()) {
+            return device + " has skiff-slot, but the layout of chain " + String.join(",", chain)
+                    + " declares no slots: pushing a single boot set to " + dir + ".";
+        }
+        return device + " has no A/B layout (no /usr/lib/skiff/skiff-slot): replacing its single boot set in " + dir + ".";
+    }
+
     /** The directory of {@code slot} as SFTP and the push scripts reach it (the device's root prefix applied). */
     String reachable(String root, String dir) {
         if (root.isEmpty() || dir.startsWith(root + "/")) return dir;

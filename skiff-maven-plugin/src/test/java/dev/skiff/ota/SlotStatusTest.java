@@ -38,6 +38,17 @@ class SlotStatusTest {
     }
 
     @Test
+    void onlyADeviceWithSkiffSlotAndALayoutWithSlotsGetsAnABPush() {
+        java.util.Optional<SlotStatus> ab = java.util.Optional.of(SlotStatus.parse(STATUS, DEVICE));
+        java.util.List<String> chain = java.util.List.of("pi/4", "skiff/core");
+        assertEquals(null, SlotDevice.singleSetReason(DEVICE, ab, true, chain, "/mnt/boot-a"));
+        assertEquals("root@pi.local has no A/B layout (no /usr/lib/skiff/skiff-slot): replacing its single boot set in /mnt/boot.",
+                SlotDevice.singleSetReason(DEVICE, java.util.Optional.empty(), true, chain, "/mnt/boot"));
+        assertEquals("root@pi.local has skiff-slot, but the layout of chain pi/4,skiff/core declares no slots: pushing a single"
+                + " boot set to /mnt/boot.", SlotDevice.singleSetReason(DEVICE, ab, false, chain, "/mnt/boot"));
+    }
+
+    @Test
     void outcomeOfATrial() {
         SlotStatus committed = SlotStatus.parse(STATUS.replace("active=a", "active=b").replace("inactive=b", "inactive=a"), DEVICE);
         assertEquals(SlotDevice.Outcome.COMMITTED, SlotDevice.outcome("b", committed));
