@@ -160,6 +160,20 @@ class SlotDeviceTest {
         assertEquals("a", loader.nextBoot(false));
     }
 
+    /** Without the bootloader's switch (loader partition not mounted) status fails, never guesses. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"pi-tryboot", "grub"})
+    void aMissingSwitchIsAnErrorNotAGuess(String scheme) throws Exception {
+        setUp(scheme);
+        assertEquals("a", boot(false));
+        Files.delete(loader.switchFile());
+        for (String op : List.of("status", "commit", "rollback")) {
+            DeviceConnection.ExecResult r = slot(op);
+            assertNotEquals(0, r.exitStatus(), op + ": " + r.stdout());
+            assertTrue(r.stderr().contains(scheme.equals("grub") ? "no GRUB environment block" : "autoboot.txt (is the AUTOBOOT partition mounted at /mnt/autoboot?)"), op + ": " + r.stderr());
+        }
+    }
+
     /**
      * Contract S on the device: with keys in /etc/skiff/trusted-keys, {@code verify} (and so
      * {@code arm}) needs skiff-image.sig over skiff-image.sha256 by one of them, checked with

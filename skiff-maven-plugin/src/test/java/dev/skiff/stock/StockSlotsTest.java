@@ -134,6 +134,23 @@ class StockSlotsTest {
         }
     }
 
+    /**
+     * A trial kernel that panics must reboot so the firmware's one-shot rule can return to the
+     * default: the Pi A/B boards' kernel command lines (the last board layer's cmdline.txt in the
+     * chain) carry panic=, as GRUB's entries do.
+     */
+    @Test
+    void piAbBoardsRebootOnAPanic() throws Exception {
+        for (String layer : List.of("pi/4", "pi/5")) {
+            String cmdline = null;
+            for (String l : StockUnits.closure(layer)) {
+                Path f = StockUnits.LAYERS.resolve(l).resolve("resources/cmdline.txt");
+                if (Files.isRegularFile(f)) cmdline = Files.readString(f);
+            }
+            assertTrue(cmdline != null && cmdline.matches("(?s).*\\bpanic=[1-9][0-9]*\\b.*"), layer + ": " + cmdline);
+        }
+    }
+
     private static Map<String, String> conf(Path f) throws Exception {
         assertTrue(Files.isRegularFile(f), f + " is shipped");
         Map<String, String> out = new TreeMap<>();
