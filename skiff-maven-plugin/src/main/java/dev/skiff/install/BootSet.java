@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The files a running device's boot set consists of, by the same content rules that
  * {@code skiff:install} uses, so a pushed upgrade puts every file exactly where a fresh install
- * would.
+ * would. For an A/B layout without a {@code push:} block, the set is slot a's partition
+ * ({@code boot}) from its top, the files either slot holds.
  */
 public final class BootSet {
     /** One file: its path below the push directory and its source in the image. */
@@ -21,6 +22,11 @@ public final class BootSet {
 
     public static List<Entry> resolve(DiskLayout layout, ImageSource image) {
         PushTarget t = layout.push();
+        if (t == null && layout.slots().isPresent()) {
+            // An A/B layout: a set is what slot a's partition holds, from its top.
+            Partition a = layout.partition(Partition.Role.BOOT).orElseThrow();
+            t = new PushTarget(Partition.Role.BOOT, "/", layout.slots().get().dirA(), a.line());
+        }
         if (t == null) {
             throw new SkiffException(layout.file() + ": the layout has no push: block, so skiff:push does not know which"
                     + " files form the boot set. Add one, e.g.\npush:\n  partition: boot\n  from: /\n  dir: /mnt/boot");

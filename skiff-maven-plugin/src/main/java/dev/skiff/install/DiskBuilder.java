@@ -163,6 +163,16 @@ final class DiskBuilder {
         log.accept("Partition " + (index + 1) + " " + p + ": " + PartitionTable.human(slot.size()) + ", "
                 + c.files().size() + " files (" + PartitionTable.human(c.bytes()) + ")");
         c.stage(staging, image);
+        if (p.role() == Partition.Role.LOADER && layout.slots().isPresent()) {
+            // The slot switch: slot a is the default of a fresh install.
+            for (Map.Entry<String, byte[]> e : SlotSwitch.initialFiles(layout).entrySet()) {
+                Path f = staging.resolve(e.getKey().substring(1));
+                Files.createDirectories(f.getParent());
+                Files.write(f, e.getValue());
+                log.accept("Partition " + (index + 1) + " " + p.label() + ": " + e.getKey() + " selects slot a ("
+                        + layout.slots().get().labelA() + ")");
+            }
+        }
         buildFilesystem(p, slot.size(), staging, fs);
         // The disk image is a new sparse file, so its range reads as zeros: data blocks suffice.
         List<long[]> map = DataMap.of(tools, fs);

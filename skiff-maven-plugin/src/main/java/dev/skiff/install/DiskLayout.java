@@ -33,7 +33,17 @@ import java.util.Optional;
  * bootloader:               # raw writes outside the partitions, after the table
  *   - file: u-boot-sunxi-with-spl.bin
  *     offset: 8K            # bytes from the start of the disk, a multiple of 512
+ * slots:                    # optional: A/B boot sets ({@link SlotLayout})
+ *   scheme: pi-tryboot      # pi-tryboot (autoboot.txt, Pi 4/5) | grub (grubenv next_entry)
+ *   a: BOOTA                # label of the role boot partition: slot a
+ *   b: BOOTB                # label of the role boot-b partition: slot b (no contents: a copy of a's)
+ *   dirs: {a: /mnt/boot-a, b: /mnt/boot-b}   # where the device mounts them
  * </pre>
+ *
+ * <p>A layout with {@code slots:} also has one partition with role {@code loader}, which the
+ * bootloader reads first: the install writes the slot switch there ({@code autoboot.txt}, or
+ * {@code EFI/BOOT/grubenv}) with slot a as the default. For {@code pi-tryboot} it must be the
+ * first partition, and all three are vfat.
  *
  * <p>Rules: a {@code rest} size only on the last partition (it fills the disk); labels unique;
  * FAT labels at most 11 characters, upper case; ext4 labels at most 16. When several rules put a
@@ -53,7 +63,7 @@ import java.util.Optional;
  * @param size the default size of a new image file, or null if the layout gives none
  */
 public record DiskLayout(Path file, Table table, Long size, List<Partition> partitions,
-                         List<BootloaderWrite> bootloader, PushTarget push) {
+                         List<BootloaderWrite> bootloader, PushTarget push, SlotLayout slotLayout) {
 
     /** The partition table type, with its name in layout files and in sfdisk scripts. */
     public enum Table {
@@ -83,6 +93,24 @@ public record DiskLayout(Path file, Table table, Long size, List<Partition> part
         Objects.requireNonNull(table, "table");
         partitions = List.copyOf(partitions);
         bootloader = List.copyOf(bootloader);
+    }
+
+    /** A layout without A/B slots. */
+    public DiskLayout(Path file, Table table, Long size, List<Partition> partitions,
+                      List<BootloaderWrite> bootloader, PushTarget push) {
+        this(file, table, size, partitions, bootloader, push, null);
+    }
+
+    /** The A/B boot slots, if the layout declares them ({@code slots:}). */
+    public Optional<SlotLayout> slots() {
+        return Optional.ofNullable(slotLayout);
+    }
+
+    /** The 1-based number of {@code p} in the partition table (the Pi firmware's boot_partition). */
+    public int number(Partition p) {
+        int i = partitions.indexOf(p);
+        if (i < 0) throw new IllegalArgumentException(p + " is not in " + file);
+        return i + 1;
     }
 
     /** The partition with {@code role}, if the layout has one. */

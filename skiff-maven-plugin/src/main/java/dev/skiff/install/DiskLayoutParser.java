@@ -24,13 +24,16 @@ import org.yaml.snakeyaml.nodes.Node;
  * {@code rest} size that is not last, a FAT label that would not work, a path leaving its root.
  */
 public final class DiskLayoutParser extends YamlReader {
-    static final Set<String> TOP = ordered("table", "size", "partitions", "bootloader", "push");
+    static final Set<String> TOP = ordered("table", "size", "partitions", "bootloader", "push", "slots");
+    static final Set<String> SLOTS = ordered("scheme", "a", "b", "dirs");
+    static final Set<String> SLOT_DIRS = ordered("a", "b");
+    static final Set<String> SCHEMES = ordered(SlotLayout.PI_TRYBOOT, SlotLayout.GRUB);
     static final Set<String> PUSH = ordered("partition", "from", "dir");
     static final Set<String> PARTITION = ordered("label", "role", "filesystem", "size", "type", "contents");
     static final Set<String> CONTENT = ordered("from", "to", "required");
     static final Set<String> BOOTLOADER = ordered("file", "offset");
     static final Set<String> TABLES = ordered("msdos", "gpt");
-    static final Set<String> ROLES = ordered("boot", "rootfs", "persist");
+    static final Set<String> ROLES = ordered("boot", "boot-b", "loader", "rootfs", "persist");
     static final Set<String> FILESYSTEMS = ordered("vfat", "ext4");
     static final Set<String> TYPE_NAMES = ordered("efi", "linux", "fat32");
 
@@ -88,7 +91,7 @@ public final class DiskLayoutParser extends YamlReader {
             if (sameRole != null) {
                 throw error(fields(n, "partitions[" + i + "]", PARTITION).get("role"), "partitions[" + i + "].role", "a second " + p.role().yamlName() + " partition ("
                         + p.label() + "); the first is " + sameRole.label() + " at line " + sameRole.line()
-                        + ". Each role (boot, rootfs, persist) appears at most once.");
+                        + ". Each role (" + String.join(", ", ROLES) + ") appears at most once.");
             }
             Partition sameLabel = byLabel.putIfAbsent(p.label().toLowerCase(Locale.ROOT), p);
             if (sameLabel != null) {
@@ -111,7 +114,28 @@ public final class DiskLayoutParser extends YamlReader {
             for (int i = 0; i < bl.size(); i++) bootloader.add(bootloaderWrite(bl.get(i), "bootloader[" + i + "]", table));
         }
         PushTarget push = top.containsKey("push") ? push(top.get("push"), byRole) : null;
-        DiskLayout layout = new DiskLayout(file, table, size, partitions, bootloader, push);
+        SlotLayout slots = null;
+        if (top.containsKey("slots")) {
+            slots = slots(top.get("slots"), partitions, partNodes, byRole);
+            // Slot b starts as a copy of slot a: without rules of its own it gets a's.
+            Partition b = byRole.get(Partition.Role.BOOT_B);
+            if (b.contents().isEmpty()) {
+                Partition a = byRole.get(Partition.Role.BOOT);
+                partitions.set(partitions.indexOf(b), new Partition(b.label(), b.role(), b.filesystem(), b.size(), b.type(),
+                        a.contents(), b.line()));
+            }
+        } else {
+            for (Partition.Role r : List.of(Partition.Role.BOOT_B, Partition.Role.LOADER)) {
+                Partition p = byRole.get(r);
+                if (p != null) {
+                    throw error(fields(partNodes.get(partitions.indexOf(p)), "partitions[" + partitions.indexOf(p) + "]", PARTITION).get("role"),
+                            "partitions[" + partitions.indexOf(p) + "].role", "role " + r.yamlName() + " (" + p.label()
+                            + ") belongs to an A/B layout, but the layout has no slots: block. Add slots: (scheme, a, b, dirs)"
+                            + " or use role boot, rootfs or persist.");
+                }
+            }
+        }
+        DiskLayout layout = new DiskLayout(file, table, size, partitions, bootloader, push, slots);
         if (size != null && layout.minimumDiskSize() > size) {
             throw error(top.get("size"), "size", PartitionTable.human(size) + " is too small for the partitions, which need "
                     + PartitionTable.human(layout.minimumDiskSize()) + " (1 MiB before the first, alignment, 1 MiB at the end). Use size: "
@@ -124,7 +148,7 @@ public final class DiskLayoutParser extends YamlReader {
     private PushTarget push(Node node, Map<Partition.Role, Partition> byRole) {
         Map<String, Node> f = fields(node, "push", PUSH);
         Node roleNode = requiredNode(f, "partition", "push", node);
-        Partition.Role role = Partition.Role.valueOf(trimmedOneOf(roleNode, "push.partition", ROLES).toUpperCase(Locale.ROOT));
+        Partition.Role role = Partition.Role.ofYamlName(trimmedOneOf(roleNode, "push.partition", ROLES));
         if (!byRole.containsKey(role)) {
             throw error(roleNode, "push.partition", "the layout has no " + role.yamlName() + " partition; it has "
                     + String.join(", ", byRole.keySet().stream().map(Partition.Role::yamlName).toList()) + ".");
@@ -141,10 +165,87 @@ public final class DiskLayoutParser extends YamlReader {
         return new PushTarget(role, from, dir, line(node));
     }
 
+    /**
+     * {@code slots: {scheme, a, b, dirs: {a, b}}}: slot a is the role boot partition, slot b the
+     * role boot-b one, both named by label; a role loader partition holds the switch.
+     */
+    private SlotLayout slots(Node node, List<Partition> partitions, List<Node> partNodes, Map<Partition.Role, Partition> byRole) {
+        Map<String, Node> f = fields(node, "slots", SLOTS);
+        String scheme = trimmedOneOf(requiredNode(f, "scheme", "slots", node), "slots.scheme", SCHEMES);
+        Partition a = slotPartition(f, "a", Partition.Role.BOOT, node, partitions);
+        Partition b = slotPartition(f, "b", Partition.Role.BOOT_B, node, partitions);
+        Partition loader = byRole.get(Partition.Role.LOADER);
+        if (loader == null) {
+            throw error(node, "slots", "an A/B layout needs a partition with role loader, which the bootloader reads first: "
+                    + (scheme.equals(SlotLayout.PI_TRYBOOT) ? "a small vfat partition 1 for autoboot.txt."
+                    : "the EFI system partition holding GRUB and grubenv."));
+        }
+        if (loader.filesystem() != Partition.Filesystem.VFAT) {
+            throw error(partitionField(partNodes, partitions, loader, "filesystem"), "partitions[" + partitions.indexOf(loader) + "].filesystem",
+                    "the loader partition " + loader.label() + " must be vfat: the firmware reads it.");
+        }
+        if (scheme.equals(SlotLayout.PI_TRYBOOT)) {
+            if (partitions.indexOf(loader) != 0) {
+                throw error(partitionField(partNodes, partitions, loader, "role"), "partitions[" + partitions.indexOf(loader) + "].role",
+                        "with scheme pi-tryboot the loader partition (" + loader.label() + ") must be the first partition:"
+                        + " the Pi firmware reads autoboot.txt from partition 1 only. Move it first.");
+            }
+            for (Partition p : List.of(a, b)) {
+                if (p.filesystem() != Partition.Filesystem.VFAT) {
+                    throw error(partitionField(partNodes, partitions, p, "filesystem"), "partitions[" + partitions.indexOf(p) + "].filesystem",
+                            "slot partition " + p.label() + " must be vfat: the Pi firmware loads config.txt and the kernel from FAT only.");
+                }
+            }
+        }
+        if (a.size() != null && b.size() != null && b.size() < a.size()) {
+            throw error(f.get("b"), "slots.b", "slot b (" + b.label() + ", " + PartitionTable.human(b.size())
+                    + ") is smaller than slot a (" + a.label() + ", " + PartitionTable.human(a.size())
+                    + "); it must hold the same sets. Give it size: " + PartitionTable.human(a.size()) + " or more.");
+        }
+        Node dirsNode = requiredNode(f, "dirs", "slots", node);
+        Map<String, Node> dirs = fields(dirsNode, "slots.dirs", SLOT_DIRS);
+        String dirA = slotDir(dirs, "a", dirsNode);
+        String dirB = slotDir(dirs, "b", dirsNode);
+        if (dirA.equals(dirB)) {
+            throw error(dirs.get("b"), "slots.dirs.b", "'" + dirB + "' is slot a's directory too; each slot needs its own, such as /mnt/boot-a and /mnt/boot-b.");
+        }
+        return new SlotLayout(scheme, a.label(), b.label(), dirA, dirB);
+    }
+
+    /** The node of {@code field} in partition {@code p}'s mapping, for an error's line. */
+    private Node partitionField(List<Node> partNodes, List<Partition> partitions, Partition p, String field) {
+        int i = partitions.indexOf(p);
+        return fields(partNodes.get(i), "partitions[" + i + "]", PARTITION).get(field);
+    }
+
+    private Partition slotPartition(Map<String, Node> f, String slot, Partition.Role role, Node parent, List<Partition> partitions) {
+        Node n = requiredNode(f, slot, "slots", parent);
+        String label = scalar(n, "slots." + slot).trim();
+        List<String> labels = partitions.stream().map(Partition::label).toList();
+        Partition p = partitions.stream().filter(x -> x.label().equals(label)).findFirst().orElseThrow(() -> error(n, "slots." + slot,
+                "no partition is labelled '" + label + "'; the labels are " + String.join(", ", labels) + "."
+                + dev.skiff.NearestNames.hint(label, labels)));
+        if (p.role() != role) {
+            throw error(n, "slots." + slot, "partition " + label + " (line " + p.line() + ") has role " + p.role().yamlName()
+                    + "; slot " + slot + " must be the partition with role " + role.yamlName() + ".");
+        }
+        return p;
+    }
+
+    private String slotDir(Map<String, Node> dirs, String slot, Node parent) {
+        Node n = requiredNode(dirs, slot, "slots.dirs", parent);
+        String dir = scalar(n, "slots.dirs." + slot).trim();
+        if (!dir.startsWith("/") || hasDotDot(dir) || dir.contains(" ") || dir.equals("/") || dir.endsWith("/")) {
+            throw error(n, "slots.dirs." + slot, "'" + dir + "' must be the absolute directory where the device mounts slot "
+                    + slot + ", such as /mnt/boot-" + slot + ".");
+        }
+        return dir;
+    }
+
     private Partition partition(Node node, String path, DiskLayout.Table table) {
         Map<String, Node> f = fields(node, path, PARTITION);
         String label = scalar(requiredNode(f, "label", path, node), path + ".label");
-        Partition.Role role = Partition.Role.valueOf(trimmedOneOf(requiredNode(f, "role", path, node), path + ".role", ROLES).toUpperCase(Locale.ROOT));
+        Partition.Role role = Partition.Role.ofYamlName(trimmedOneOf(requiredNode(f, "role", path, node), path + ".role", ROLES));
         Partition.Filesystem fs = Partition.Filesystem.valueOf(
                 trimmedOneOf(requiredNode(f, "filesystem", path, node), path + ".filesystem", FILESYSTEMS).toUpperCase(Locale.ROOT));
         checkLabel(f.get("label"), path + ".label", label, fs);

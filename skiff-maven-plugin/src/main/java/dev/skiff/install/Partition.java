@@ -18,15 +18,28 @@ public record Partition(String label, Role role, Filesystem filesystem, Long siz
 
     /** What the partition is for; decides what a re-install rewrites. */
     public enum Role {
-        /** Boot files; rebuilt on every install. */
+        /** Boot files (slot a of an A/B layout); rebuilt on every install. */
         BOOT,
+        /** Slot b of an A/B layout ({@link SlotLayout}); rebuilt on every install, as a copy of slot a. */
+        BOOT_B,
+        /**
+         * The partition the bootloader reads first to pick a slot of an A/B layout (the Pi's
+         * {@code autoboot.txt}, GRUB's EFI system partition); rebuilt on every install, which resets
+         * the default to slot a.
+         */
+        LOADER,
         /** The system partition; rebuilt on every install. */
         ROOTFS,
         /** User data and containers; created on format, kept on re-install. */
         PERSIST;
 
         public String yamlName() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** The role named {@code yamlName} in a layout file ({@code boot-b} ...). */
+        static Role ofYamlName(String yamlName) {
+            return valueOf(yamlName.toUpperCase(Locale.ROOT).replace('-', '_'));
         }
     }
 

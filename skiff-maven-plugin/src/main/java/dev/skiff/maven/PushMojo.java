@@ -10,9 +10,14 @@ import dev.skiff.ota.HostKeyPolicy;
 import dev.skiff.ota.PushFile;
 import dev.skiff.ota.PushProgress;
 import dev.skiff.ota.PushResult;
+import dev.skiff.ota.SlotDevice;
+import dev.skiff.ota.SlotSet;
+import dev.skiff.ota.SlotStatus;
 import java.io.File;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -25,6 +30,13 @@ import org.apache.maven.plugins.annotations.Parameter;
  * <p>The host key must be in {@code ~/.ssh/known_hosts} ({@code -Dskiff.acceptNewHostKey} adds an
  * unknown one). Keys: {@code -Dskiff.identity}, else {@code ~/.ssh/id_ed25519}, {@code id_ecdsa},
  * {@code id_rsa}. Today every image file except the disk image is pushed.
+ *
+ * <p>A/B: when the layout declares {@code slots:} and the device has
+ * {@code /usr/lib/skiff/skiff-slot}, the set goes into the inactive slot instead (only files that
+ * differ from the running slot are sent), with the bundle's manifest and signature, and
+ * {@code skiff-slot arm} verifies it on the device and arms a one-time trial boot.
+ * {@code -Dskiff.reboot} then reboots into it and waits for the outcome; {@code -Dskiff.rollback}
+ * makes the other slot the default.
  */
 @Mojo(name = "push", requiresProject = false, threadSafe = true)
 public class PushMojo extends AbstractImageMojo {
@@ -55,6 +67,18 @@ public class PushMojo extends AbstractImageMojo {
     @Parameter(property = "skiff.rollback", defaultValue = "false")
     private boolean rollback;
 
+    /**
+     * A/B devices: after the push, reboot into the armed trial slot ({@code skiff-slot
+     * reboot-trial}), wait for the device to come back and report which slot booted and whether
+     * the update was committed or fell back. The build fails unless it was committed.
+     */
+    @Parameter(property = "skiff.reboot", defaultValue = "false")
+    private boolean reboot;
+
+    /** How long {@code -Dskiff.reboot} waits for the device to come back and commit, in seconds. */
+    @Parameter(property = "skiff.timeout", defaultValue = "300")
+    private int timeout;
+
     /** Skip this goal. */
     @Parameter(property = "skiff.push.skip", defaultValue = "false")
     private boolean skip;
@@ -81,10 +105,18 @@ public class PushMojo extends AbstractImageMojo {
                 getLog().info(message);
             }
         };
+        if (timeout <= 0) throw new SkiffException("skiff.timeout must be a positive number of seconds, not " + timeout + ".");
         dev.skiff.layer.LayerCatalog catalog = catalog();
         if (rollback) {
-            String dir = remoteBootDir != null ? remoteBootDir : pushDir(layoutOrNull(catalog, workspaceChain(catalog)));
             try (DeviceConnection device = DeviceConnection.open(address, hostKeys, identities, getLog()::warn)) {
+                SlotDevice slots = new SlotDevice(device, progress);
+                if (slots.status().isPresent()) {
+                    SlotStatus after = slots.rollback();
+                    getLog().info("Slot " + after.active() + " (version " + after.version(after.active()) + ") is the default now;"
+                            + " the device runs slot " + after.booted() + " until it reboots.");
+                    return;
+                }
+                String dir = remoteBootDir != null ? remoteBootDir : pushDir(layoutOrNull(catalog, workspaceChain(catalog)));
                 PushResult r = new BootSetPush(device, dir, progress).rollback();
                 getLog().info(r.summary());
                 getLog().info("Reboot the device to boot the restored set.");
@@ -94,7 +126,7 @@ public class PushMojo extends AbstractImageMojo {
         try (ImageSource source = imageSource(catalog)) {
             dev.skiff.install.DiskLayout layout = layoutOrNull(catalog, source.chain());
             List<PushFile> files;
-            if (layout != null && layout.push() != null) {
+            if (layout != null && (layout.push() != null || layout.slots().isPresent())) {
                 files = new java.util.ArrayList<>();
                 for (dev.skiff.install.BootSet.Entry e : dev.skiff.install.BootSet.resolve(layout, source)) {
                     files.add(new PushFile(e.path(), e.source(), e.image().size(), e.image().sha256(),
@@ -106,9 +138,40 @@ public class PushMojo extends AbstractImageMojo {
                 files = PushFile.allOf(source);
             }
             String dir = remoteBootDir != null ? remoteBootDir : pushDir(layout);
-            getLog().info("Pushing " + files.size() + " image files from " + (image == null ? source.dir() : image)
-                    + " to " + address + ":" + dir);
             try (DeviceConnection device = DeviceConnection.open(address, hostKeys, identities, getLog()::warn)) {
+                SlotDevice slots = new SlotDevice(device, progress);
+                Optional<SlotStatus> status = slots.status();
+                String single = SlotDevice.singleSetReason(address, status, layout != null && layout.slots().isPresent(),
+                        source.chain(), dir);
+                // The bundle's manifest (and signature) travel with the set, written into the extraction
+                // directory, which closing the source deletes; a workspace's images need no copies.
+                Path bundle = source.temporary() ? ImageReference.resolve(image, basedir(), repositorySystem, session, project) : null;
+                Path extras = source.temporary() ? source.dir().resolve(".skiff-slot") : null;
+                if (single == null) {
+                    List<PushFile> set = SlotSet.of(files, source, bundle, extras, true);
+                    getLog().info("Pushing " + set.size() + " files from " + (image == null ? source.dir() : image) + " to "
+                            + address + ", slot " + status.get().inactive() + " of the A/B layout");
+                    SlotDevice.SlotPush p = slots.push(set);
+                    getLog().info(p.summary());
+                    if (!reboot) {
+                        getLog().info("Slot " + p.slot() + " boots once at the next reboot and becomes the default only when its"
+                                + " health checks pass: -Dskiff.reboot reboots into it and reports the outcome.");
+                        return;
+                    }
+                    SlotDevice.Trial t = SlotDevice.rebootTrial(device,
+                            () -> DeviceConnection.open(address, hostKeys, identities, getLog()::warn), Duration.ofSeconds(timeout), progress);
+                    if (t.outcome() != SlotDevice.Outcome.COMMITTED) throw new SkiffException(t.summary());
+                    getLog().info(t.summary());
+                    return;
+                }
+                getLog().info(single);
+                if (reboot) {
+                    throw new SkiffException("-Dskiff.reboot needs an A/B device (a layout with slots: and skiff-slot on the"
+                            + " device); " + address + " has a single boot set. Nothing was pushed.");
+                }
+                files = SlotSet.of(files, source, bundle, extras, false);
+                getLog().info("Pushing " + files.size() + " image files from " + (image == null ? source.dir() : image)
+                        + " to " + address + ":" + dir);
                 PushResult r = new BootSetPush(device, dir, progress).push(files);
                 getLog().info(r.summary());
                 if (r.action() == PushResult.Action.SWITCHED) {
@@ -120,7 +183,9 @@ public class PushMojo extends AbstractImageMojo {
 
     /** The layout's push directory, else SkiffOS's usual boot mount. */
     private static String pushDir(dev.skiff.install.DiskLayout layout) {
-        return layout != null && layout.push() != null ? layout.push().dir() : DEFAULT_BOOT_DIR;
+        if (layout != null && layout.push() != null) return layout.push().dir();
+        if (layout != null && layout.slots().isPresent()) return layout.slots().get().dirA();
+        return DEFAULT_BOOT_DIR;
     }
 
     private dev.skiff.install.DiskLayout layoutOrNull(dev.skiff.layer.LayerCatalog catalog, List<String> chain) {

@@ -47,11 +47,28 @@ public final class BootSetPush {
     private final DeviceConnection device;
     private final String bootDir;
     private final PushProgress progress;
+    private final String seedDir;
 
     public BootSetPush(DeviceConnection device, String remoteBootDir, PushProgress progress) {
+        this(device, remoteBootDir, progress, null);
+    }
+
+    private BootSetPush(DeviceConnection device, String remoteBootDir, PushProgress progress, String seedDir) {
         this.device = device;
         this.bootDir = checkBootDir(remoteBootDir);
         this.progress = progress == null ? PushProgress.NONE : progress;
+        this.seedDir = seedDir;
+    }
+
+    /**
+     * The same push, also copying on the device the files whose sum matches in {@code dir}: for an
+     * A/B push into the inactive slot, {@code dir} is the running slot, so only the files that
+     * changed since the running set cross the wire, even when the inactive slot holds an older set
+     * or none. {@code dir} is only read.
+     */
+    public BootSetPush seededFrom(String dir) {
+        String d = checkBootDir(dir);
+        return new BootSetPush(device, bootDir, progress, d.equals(bootDir) ? null : d);
     }
 
     static String checkBootDir(String dir) {
@@ -112,7 +129,9 @@ public final class BootSetPush {
             return new PushResult(PushResult.Action.UP_TO_DATE, bootDir, byPath.size(), 0, 0, 0, 0, recovered);
         }
 
+        Map<String, String> seed = seedSums(byPath.keySet());
         List<PushFile> copy = new ArrayList<>();
+        List<PushFile> seedCopy = new ArrayList<>();
         List<PushFile> upload = new ArrayList<>();
         int resumed = 0;
         long needBytes = 0;
@@ -122,6 +141,9 @@ public final class BootSetPush {
             } else if (f.sha256().equals(probe.active.get(f.path()))) {
                 copy.add(f);
                 needBytes += f.size();
+            } else if (f.sha256().equals(seed.get(f.path()))) {
+                seedCopy.add(f);
+                needBytes += f.size();
             } else {
                 upload.add(f);
                 needBytes += f.size();
@@ -130,11 +152,14 @@ public final class BootSetPush {
         checkSpace(probe, needBytes);
 
         progress.step("Staging in " + bootDir + "/" + STAGING + ": " + upload.size() + " to upload ("
-                + PushResult.human(upload.stream().mapToLong(PushFile::size).sum()) + "), " + copy.size()
-                + " unchanged to copy on the device" + (resumed > 0 ? ", " + resumed + " already staged" : ""));
+                + PushResult.human(upload.stream().mapToLong(PushFile::size).sum()) + "), " + (copy.size() + seedCopy.size())
+                + " unchanged to copy on the device" + (seedCopy.isEmpty() ? "" : " (" + seedCopy.size() + " from " + seedDir + ")")
+                + (resumed > 0 ? ", " + resumed + " already staged" : ""));
         List<String> stageArgs = new ArrayList<>();
         stageArgs.add(bootDir);
         for (PushFile f : copy) stageArgs.add("c/" + f.path());
+        if (!seedCopy.isEmpty()) stageArgs.add("from=" + seedDir);
+        for (PushFile f : seedCopy) stageArgs.add("s/" + f.path());
         for (PushFile f : upload) stageArgs.add("u/" + f.path());
         device.run("preparing the staging set", DeviceScript.STAGE.command(stageArgs));
 
@@ -163,8 +188,29 @@ public final class BootSetPush {
             throw new SkiffException("the switch-over failed on " + device.address() + " (exit status " + r.exitStatus() + ")"
                     + (r.stderr().isBlank() ? "." : ": " + r.stderr().strip()));
         }
-        return new PushResult(PushResult.Action.SWITCHED, bootDir, byPath.size(), upload.size(), uploadedBytes, copy.size(),
-                resumed, recovered);
+        return new PushResult(PushResult.Action.SWITCHED, bootDir, byPath.size(), upload.size(), uploadedBytes,
+                copy.size() + seedCopy.size(), resumed, recovered);
+    }
+
+    /** A single boot set's version (its {@code skiff-image.json}, or {@code none}) and its file count. */
+    public record SetVersion(String dir, String version, int files) {}
+
+    /** The version of the set in the boot directory, for {@code skiff:status} on a single-set device. */
+    public SetVersion version() {
+        String out = device.run("reading the boot set in " + bootDir, DeviceScript.SET_VERSION.command(List.of(bootDir)));
+        String version = "none";
+        int files = 0;
+        for (String line : out.split("\n")) {
+            if (line.startsWith("version=") && !line.substring(8).isBlank()) version = line.substring(8).strip();
+            if (line.startsWith("files=")) {
+                try {
+                    files = Integer.parseInt(line.substring(6).strip());
+                } catch (NumberFormatException ignored) {
+                    // leave 0
+                }
+            }
+        }
+        return new SetVersion(bootDir, version, files);
     }
 
     /** Makes the backup the active set again; the set that was active becomes the backup. */
@@ -184,6 +230,16 @@ public final class BootSetPush {
         Matcher m = Pattern.compile("@rolledback (\\d+)").matcher(out);
         if (m.find()) files = Integer.parseInt(m.group(1));
         return new PushResult(PushResult.Action.ROLLED_BACK, bootDir, files, 0, 0, 0, 0, out.contains("@recovered"));
+    }
+
+    /** The sums of {@code paths} in the seed directory; empty without one. */
+    private Map<String, String> seedSums(java.util.Collection<String> paths) {
+        if (seedDir == null) return Map.of();
+        String out = device.run("reading the running set in " + seedDir, DeviceScript.SUMS.command(prepend(seedDir, paths)));
+        if (!out.contains("@end")) {
+            throw new SkiffException("unexpected answer from " + device.address() + " while reading " + seedDir + ": " + out.strip());
+        }
+        return hashes(out);
     }
 
     private void checkSpace(Probe probe, long needBytes) {

@@ -25,7 +25,13 @@ enum DeviceScript {
     /** Records the manifest of a set that is already active. */
     RECORD_MANIFEST("record-manifest.sh"),
     /** Removes the backup to make room. */
-    DROP_BACKUP("drop-backup.sh");
+    DROP_BACKUP("drop-backup.sh"),
+    /** Read-only: the sums of a set's files in another directory (the running slot). */
+    SUMS("sums.sh"),
+    /** Runs the device's own {@code skiff-slot}, or says it has none. */
+    SLOT("slot.sh"),
+    /** Read-only: the version and size of a single boot set. */
+    SET_VERSION("set-version.sh");
 
     private final String file;
     private final String text;

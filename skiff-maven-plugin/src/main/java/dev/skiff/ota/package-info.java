@@ -64,6 +64,16 @@
  * is removed first (the active set stays); if that is still not enough, the push stops before
  * writing anything.
  *
+ * <h2>A/B devices</h2>
+ * A device with {@code /usr/lib/skiff/skiff-slot} (base layer) keeps two whole sets in two slot
+ * directories. {@link dev.skiff.ota.SlotDevice} asks it, through {@code slot.sh}, which slot is
+ * inactive, runs this same push in that slot's directory, seeded from the running slot
+ * ({@link dev.skiff.ota.BootSetPush#seededFrom}: {@code sums.sh}, and {@code stage.sh}'s
+ * {@code s/} entries copy unchanged files from it on the device), drops the slot's backup (the
+ * other slot is the fallback), and has {@code skiff-slot arm} verify and arm a trial boot. A
+ * reboot is waited for by the boot id that {@code slot.sh} reports; the outcome comes from
+ * {@code skiff-slot status} ({@link dev.skiff.ota.SlotStatus}).
+ *
  * <h2>What is pushed</h2>
  * {@link dev.skiff.ota.PushFile#allOf} takes every image file except the flashable disk image.
  * {@link dev.skiff.ota.BootSetPush#push} takes any {@code List<PushFile>}, so once the disk

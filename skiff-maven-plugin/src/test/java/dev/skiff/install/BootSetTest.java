@@ -39,9 +39,10 @@ class BootSetTest {
     }
 
     @Test
-    void qemuPushesPersistBootDirectoryWithPathsRelativeToIt() throws Exception {
+    void anAbLayoutsSetIsSlotAsPartitionFromItsTop() throws Exception {
         DiskLayout layout = DiskFixtures.stockLayout("virt/qemu");
-        assertEquals("/mnt/persist/boot", layout.push().dir());
+        assertEquals(null, layout.push());
+        assertEquals("/mnt/boot-a", layout.slots().orElseThrow().dirA());
         Path images = DiskFixtures.x86Images(tmp.resolve("images"), "bz\n");
         List<BootSet.Entry> set = BootSet.resolve(layout, DiskFixtures.source(images, "virt/qemu"));
         assertEquals(List.of("bzImage", "modules.squashfs", "rootfs.cpio.gz"), set.stream().map(BootSet.Entry::path).sorted().toList());

@@ -132,7 +132,7 @@ class DeviceInstallTest {
     void aCardWithAnotherLayoutNeedsFormat() throws Exception {
         install(DiskFixtures.smallPiLayout(tmp), false, true);
         String before = sha256(card);
-        SkiffException e = assertThrows(SkiffException.class, () -> install(DiskFixtures.stockLayout("virt/qemu"), false, true));
+        SkiffException e = assertThrows(SkiffException.class, () -> install(DiskFixtures.smallAbLayout(tmp, "virt/qemu"), false, true));
         assertTrue(e.getMessage().contains("does not match the layout"), e.getMessage());
         assertTrue(e.getMessage().contains("-Dskiff.format"), e.getMessage());
         assertEquals(before, sha256(card));

@@ -84,6 +84,18 @@ final class DiskFixtures {
         return DiskLayoutParser.parse(f);
     }
 
+    /**
+     * A stock A/B layout ({@code pi/4}, {@code intel/desktop}, {@code virt/qemu}) with every fixed
+     * partition shrunk to 34M (FAT32's minimum and then some), for fast tests on a 160M disk.
+     */
+    static DiskLayout smallAbLayout(Path dir, String layer) throws IOException {
+        String text = Files.readString(STOCK.resolve(layer).resolve("layout.yaml"));
+        Path f = dir.resolve("small-" + layer.replace('/', '-') + "-layout.yaml");
+        Files.writeString(f, text.replaceAll("size: \\d+G\n", "size: 160M\n").replaceAll("size: \\d+[MG]\n", "size: 34M\n")
+                .replace("size: 34M\npartitions", "size: 160M\npartitions"));
+        return DiskLayoutParser.parse(f);
+    }
+
     static JsonNode sfdisk(Path img) throws IOException {
         return new ObjectMapper().readTree(TOOLS.run(List.of("sfdisk", "--json", img.toString()), null))
                 .path("partitiontable");

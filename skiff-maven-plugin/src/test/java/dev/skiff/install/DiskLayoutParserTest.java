@@ -173,7 +173,7 @@ class DiskLayoutParserTest {
     @Test
     void unknownRoleWithSuggestion() throws Exception {
         String e = error(replace(VALID, "    role: rootfs", "    role: rootf"));
-        assertTrue(e.startsWith(":16: partitions[1].role: 'rootf' is not one of boot, rootfs, persist. Did you mean rootfs"), e);
+        assertTrue(e.startsWith(":16: partitions[1].role: 'rootf' is not one of boot, boot-b, loader, rootfs, persist. Did you mean rootfs"), e);
     }
 
     @Test
@@ -307,6 +307,10 @@ class DiskLayoutParserTest {
         assertTrue(e.startsWith(":3: layout.size: is defined twice."), e);
     }
 
+    private static List<String> rules(Partition p) {
+        return p.contents().stream().map(c -> c.from() + " -> " + c.to() + (c.required() ? " (required)" : "")).toList();
+    }
+
     @Test
     void shippedLayoutsParse() {
         Path stock = Path.of(System.getProperty("skiff.stockLayers", "../skiff-layers/src/main/layers"));
@@ -314,12 +318,136 @@ class DiskLayoutParserTest {
         assertEquals(DiskLayout.Table.MSDOS, pi.table());
         assertEquals(List.of("BOOT", "rootfs", "persist"), pi.partitions().stream().map(Partition::label).toList());
         assertEquals(Partition.Filesystem.VFAT, pi.partitions().get(0).filesystem());
-        DiskLayout intel = DiskLayoutParser.parse(stock.resolve("intel/desktop/layout.yaml"));
-        assertEquals(DiskLayout.Table.GPT, intel.table());
-        assertEquals(DiskLayoutParser.GPT_EFI, intel.partitions().get(0).type());
-        assertEquals(Partition.Role.PERSIST, intel.partitions().get(1).role());
-        assertTrue(intel.partitions().get(1).contents().stream().allMatch(c -> c.to().equals("/boot/")));
-        DiskLayout qemu = DiskLayoutParser.parse(stock.resolve("virt/qemu/layout.yaml"));
-        assertEquals(1, qemu.partitions().size());
+        assertTrue(pi.slots().isEmpty(), "pi/common serves the Pi 0-3 too, which have no tryboot");
+        for (String board : List.of("intel/desktop", "virt/qemu")) {
+            DiskLayout l = DiskLayoutParser.parse(stock.resolve(board + "/layout.yaml"));
+            assertEquals(DiskLayout.Table.GPT, l.table(), board);
+            assertEquals(List.of("EFI", "BOOTA", "BOOTB", "persist"), l.partitions().stream().map(Partition::label).toList(), board);
+            assertEquals(DiskLayoutParser.GPT_EFI, l.partitions().get(0).type(), board);
+            assertEquals(Partition.Role.LOADER, l.partitions().get(0).role(), board);
+            assertEquals(new SlotLayout("grub", "BOOTA", "BOOTB", "/mnt/boot-a", "/mnt/boot-b"), l.slots().orElseThrow(), board);
+            assertEquals(l.partitions().get(1).contents(), l.partitions().get(2).contents(), board + ": slot b is a copy of slot a");
+            assertTrue(l.partitions().get(3).contents().isEmpty(), board + ": the slots hold the kernels, persist none");
+        }
+        for (String board : List.of("pi/4", "pi/5")) {
+            DiskLayout l = DiskLayoutParser.parse(stock.resolve(board + "/layout.yaml"));
+            assertEquals(DiskLayout.Table.MSDOS, l.table(), board);
+            assertEquals(List.of("AUTOBOOT", "BOOTA", "BOOTB", "persist"), l.partitions().stream().map(Partition::label).toList(), board);
+            assertEquals(new SlotLayout("pi-tryboot", "BOOTA", "BOOTB", "/mnt/boot-a", "/mnt/boot-b"), l.slots().orElseThrow(), board);
+            assertEquals(rules(pi.partitions().get(0)), rules(l.partitions().get(1)), board + ": slot a holds what pi/common's BOOT does");
+        }
+    }
+
+    static final String AB = String.join("\n",
+            "table: msdos",                     // 1
+            "partitions:",                      // 2
+            "  - label: AUTOBOOT",              // 3
+            "    role: loader",                 // 4
+            "    filesystem: vfat",             // 5
+            "    size: 64M",                    // 6
+            "  - label: BOOTA",                 // 7
+            "    role: boot",                   // 8
+            "    filesystem: vfat",             // 9
+            "    size: 256M",                   // 10
+            "    contents:",                    // 11
+            "      - from: Image",              // 12
+            "  - label: BOOTB",                 // 13
+            "    role: boot-b",                 // 14
+            "    filesystem: vfat",             // 15
+            "    size: 256M",                   // 16
+            "  - label: persist",               // 17
+            "    role: persist",                // 18
+            "    filesystem: ext4",             // 19
+            "    size: rest",                   // 20
+            "slots:",                           // 21
+            "  scheme: pi-tryboot",             // 22
+            "  a: BOOTA",                       // 23
+            "  b: BOOTB",                       // 24
+            "  dirs: {a: /mnt/boot-a, b: /mnt/boot-b}", // 25
+            "");
+
+    @Test
+    void parsesSlots() throws Exception {
+        DiskLayout l = DiskLayoutParser.parse(write(AB));
+        assertEquals(new SlotLayout("pi-tryboot", "BOOTA", "BOOTB", "/mnt/boot-a", "/mnt/boot-b"), l.slots().orElseThrow());
+        assertEquals(List.of("Image"), l.partition(Partition.Role.BOOT_B).orElseThrow().contents().stream().map(ContentRule::from).toList(),
+                "slot b without rules of its own gets slot a's");
+        assertEquals(3, l.number(l.partition(Partition.Role.BOOT_B).orElseThrow()));
+        assertTrue(DiskLayoutParser.parse(write(VALID)).slots().isEmpty());
+    }
+
+    @Test
+    void unknownSchemeNamesTheNearest() throws Exception {
+        String e = error(replace(AB, "scheme: pi-tryboot", "scheme: pi-tryboo"));
+        assertTrue(e.startsWith(":22: slots.scheme: 'pi-tryboo' is not one of pi-tryboot, grub. Did you mean pi-tryboot"), e);
+        e = error(replace(AB, "scheme: pi-tryboot", "scheme: systemd-boot"));
+        assertTrue(e.startsWith(":22: slots.scheme: 'systemd-boot' is not one of pi-tryboot, grub."), e);
+    }
+
+    @Test
+    void unknownSlotsFieldNamesTheNearest() throws Exception {
+        String e = error(replace(AB, "  dirs:", "  dir:"));
+        assertTrue(e.startsWith(":25: slots.dir: unknown field 'dir'. Did you mean dirs"), e);
+    }
+
+    @Test
+    void slotLabelMustNameAPartition() throws Exception {
+        String e = error(replace(AB, "  b: BOOTB", "  b: BOOTC"));
+        assertTrue(e.startsWith(":24: slots.b: no partition is labelled 'BOOTC'; the labels are AUTOBOOT, BOOTA, BOOTB, persist."), e);
+        assertTrue(e.contains("Did you mean BOOTA, BOOTB?"), e);
+    }
+
+    @Test
+    void missingSlotLabel() throws Exception {
+        String e = error(replace(AB, "  b: BOOTB\n", ""));
+        assertTrue(e.startsWith(":22: slots: is missing the required field 'b'."), e);
+    }
+
+    @Test
+    void slotPartitionsNeedTheirRoles() throws Exception {
+        String e = error(replace(AB, "  a: BOOTA", "  a: BOOTB"));
+        assertTrue(e.startsWith(":23: slots.a: partition BOOTB (line 13) has role boot-b; slot a must be the partition with role boot."), e);
+    }
+
+    @Test
+    void abRolesNeedASlotsBlock() throws Exception {
+        String e = error(AB.substring(0, AB.indexOf("slots:")));
+        assertTrue(e.startsWith(":14: partitions[2].role: role boot-b (BOOTB) belongs to an A/B layout, but the layout has no slots: block."), e);
+    }
+
+    @Test
+    void slotsNeedALoaderPartitionFirstForTryboot() throws Exception {
+        String e = error(replace(AB, "    role: loader", "    role: rootfs"));
+        assertTrue(e.startsWith(":22: slots: an A/B layout needs a partition with role loader"), e);
+        String moved = replace(replace(AB, "  - label: AUTOBOOT\n    role: loader\n    filesystem: vfat\n    size: 64M\n", ""),
+                "    size: 256M\n  - label: persist", "    size: 256M\n  - label: AUTOBOOT\n    role: loader\n    filesystem: vfat\n    size: 64M\n  - label: persist");
+        e = error(moved);
+        assertTrue(e.contains("partitions[2].role: with scheme pi-tryboot the loader partition (AUTOBOOT) must be the first partition"), e);
+        // GRUB finds the slots by label: the ESP may sit anywhere.
+        assertTrue(DiskLayoutParser.parse(write(replace(moved, "scheme: pi-tryboot", "scheme: grub"))).slots().isPresent());
+    }
+
+    @Test
+    void tryBootSlotsAreFat() throws Exception {
+        String e = error(replace(AB, "    role: boot-b\n    filesystem: vfat", "    role: boot-b\n    filesystem: ext4"));
+        assertTrue(e.startsWith(":15: partitions[2].filesystem: slot partition BOOTB must be vfat"), e);
+        e = error(replace(AB, "    role: loader\n    filesystem: vfat", "    role: loader\n    filesystem: ext4"));
+        assertTrue(e.startsWith(":5: partitions[0].filesystem: the loader partition AUTOBOOT must be vfat"), e);
+    }
+
+    @Test
+    void slotBHoldsWhatSlotAHolds() throws Exception {
+        String e = error(replace(AB, "    role: boot-b\n    filesystem: vfat\n    size: 256M", "    role: boot-b\n    filesystem: vfat\n    size: 128M"));
+        assertTrue(e.startsWith(":24: slots.b: slot b (BOOTB, 128 MiB) is smaller than slot a (BOOTA, 256 MiB)"), e);
+    }
+
+    @Test
+    void slotDirsAreAbsoluteAndDistinct() throws Exception {
+        String e = error(replace(AB, "b: /mnt/boot-b}", "b: /mnt/boot-a}"));
+        assertTrue(e.startsWith(":25: slots.dirs.b: '/mnt/boot-a' is slot a's directory too"), e);
+        e = error(replace(AB, "{a: /mnt/boot-a,", "{a: mnt/boot-a,"));
+        assertTrue(e.startsWith(":25: slots.dirs.a: 'mnt/boot-a' must be the absolute directory where the device mounts slot a"), e);
+        e = error(replace(AB, "  dirs: {a: /mnt/boot-a, b: /mnt/boot-b}", "  dirs: {a: /mnt/boot-a}"));
+        assertTrue(e.startsWith(":25: slots.dirs: is missing the required field 'b'."), e);
     }
 }

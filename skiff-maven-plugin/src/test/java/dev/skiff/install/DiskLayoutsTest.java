@@ -52,8 +52,11 @@ class DiskLayoutsTest {
     @Test
     void stockChainsFindTheirLayouts() {
         Path stock = Path.of(System.getProperty("skiff.stockLayers", "../skiff-layers/src/main/layers"));
-        assertEquals(stock.resolve("pi/common/layout.yaml"), DiskLayouts.forChain(List.of(stock.resolve("skiff/moduleimg"),
+        // pi/4 has the A/B layout (tryboot); pi/4x64 alone keeps pi/common's.
+        assertEquals(stock.resolve("pi/4/layout.yaml"), DiskLayouts.forChain(List.of(stock.resolve("skiff/moduleimg"),
                 stock.resolve("pi/common"), stock.resolve("pi/4x64"), stock.resolve("pi/4"), stock.resolve("skiff/core"))).file());
+        assertEquals(stock.resolve("pi/common/layout.yaml"), DiskLayouts.forChain(List.of(stock.resolve("skiff/moduleimg"),
+                stock.resolve("pi/common"), stock.resolve("pi/4x64"), stock.resolve("skiff/core"))).file());
         assertEquals(stock.resolve("intel/desktop/layout.yaml"),
                 DiskLayouts.forChain(List.of(stock.resolve("intel/x64"), stock.resolve("intel/desktop"))).file());
     }

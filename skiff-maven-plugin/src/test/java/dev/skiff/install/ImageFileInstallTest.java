@@ -258,43 +258,66 @@ class ImageFileInstallTest {
         assertFalse(Files.exists(fresh));
     }
 
+    /**
+     * intel/desktop's A/B layout: GPT, the EFI system partition with GRUB and a grubenv whose
+     * default is slot a, both slots holding the same set, an empty persist; a re-install rewrites
+     * the slots and the switch and keeps persist.
+     */
     @Test
-    void intelDesktopIsGptWithAnEfiPartitionAndBootInPersist() throws Exception {
+    void intelDesktopIsGptWithAnEspAndTwoSlots() throws Exception {
         Path out = tmp.resolve("intel.img");
         DiskLayout layout = DiskFixtures.stockLayout("intel/desktop");
         install(DiskFixtures.source(DiskFixtures.x86Images(tmp.resolve("x1"), "bz 1\n"), "intel/x64", "intel/desktop"),
-                layout, out, false, 2 * GIB);
+                layout, out, false, 3 * GIB);
 
         JsonNode t = DiskFixtures.sfdisk(out);
         assertEquals("gpt", t.path("label").asText());
         JsonNode parts = t.path("partitions");
-        assertEquals(2, parts.size());
+        assertEquals(4, parts.size());
         assertEquals(DiskLayoutParser.GPT_EFI, parts.get(0).path("type").asText());
-        assertEquals("EFI", parts.get(0).path("name").asText());
-        assertEquals(DiskLayoutParser.GPT_LINUX, parts.get(1).path("type").asText());
-        assertEquals("persist", parts.get(1).path("name").asText());
+        assertEquals(List.of("EFI", "BOOTA", "BOOTB", "persist"),
+                List.of(0, 1, 2, 3).stream().map(i -> parts.get(i).path("name").asText()).toList());
         long esp = offset(out, 1);
-        long persist = offset(out, 2);
         assertEquals("grub efi\n", mtype(out, esp, "/EFI/BOOT/bootx64.efi"));
-        assertEquals("bz 1\n", mtype(out, esp, "/bzImage"));
-        assertTrue(mdir(out, esp, "/").contains("::/microcode.cpio"));
-        String boot = debugfs(out, persist, "ls /boot");
-        for (String f : List.of("bzImage", "rootfs.cpio.gz", "microcode.cpio", "modules.squashfs")) {
-            assertTrue(boot.contains(f), boot);
+        assertGrubDefault(out, esp, "slot-a");
+        assertFalse(mdir(out, esp, "/").contains("::/bzImage"), "the kernels are in the slots");
+        for (int slot : List.of(2, 3)) {
+            long off = offset(out, slot);
+            assertEquals("bz 1\n", mtype(out, off, "/bzImage"), "slot partition " + slot);
+            assertEquals("ucode\n", mtype(out, off, "/microcode.cpio"), "slot partition " + slot);
+            assertEquals("modules\n", mtype(out, off, "/modules.squashfs"), "slot partition " + slot);
         }
-        assertEquals("bz 1\n", debugfs(out, persist, "cat /boot/bzImage"));
+        long persist = offset(out, 4);
+        assertFalse(debugfs(out, persist, "ls /").contains("boot"), "persist holds no kernels in the A/B layout");
 
-        // Re-install: the ESP is rebuilt, persist's boot/ files are replaced, user data stays.
+        // Re-install: the ESP and both slots are rebuilt, user data on persist stays.
         Path marker = tmp.resolve("marker");
         Files.writeString(marker, "keep me\n");
         DiskFixtures.debugfsWrite(out, persist, marker, "/marker");
         InstallResult r = install(DiskFixtures.source(DiskFixtures.x86Images(tmp.resolve("x2"), "bz 2\n"), "intel/desktop"),
                 layout, out, false, null);
         assertFalse(r.formatted());
-        assertEquals("bz 2\n", mtype(out, esp, "/bzImage"));
-        assertEquals("bz 2\n", debugfs(out, persist, "cat /boot/bzImage"));
+        assertEquals(List.of("EFI", "BOOTA", "BOOTB"), r.rebuilt());
+        assertEquals("bz 2\n", mtype(out, offset(out, 2), "/bzImage"));
+        assertEquals("bz 2\n", mtype(out, offset(out, 3), "/bzImage"));
         assertEquals("keep me\n", debugfs(out, persist, "cat /marker"));
-        DiskFixtures.fsck(out, persist, length(out, 2), tmp);
+        DiskFixtures.fsck(out, persist, length(out, 4), tmp);
+    }
+
+    /** The grubenv on the ESP, read by GRUB's own grub-editenv when this machine has it. */
+    private void assertGrubDefault(Path img, long esp, String slot) throws Exception {
+        Path env = tmp.resolve("grubenv-copy");
+        Files.deleteIfExists(env);
+        DiskFixtures.TOOLS.run(List.of("mcopy", "-i", img + "@@" + esp, "::/EFI/BOOT/grubenv", env.toString()), null);
+        assertEquals(1024, Files.size(env), "a GRUB environment block is 1024 bytes");
+        String list = Files.readString(env);
+        if (new java.io.File("/usr/bin/grub-editenv").canExecute()) {
+            list = DiskFixtures.TOOLS.run(List.of("grub-editenv", env.toString(), "list"), null);
+        } else {
+            System.out.println("SKIPPED (part): grub-editenv not installed; the block is checked as text only");
+        }
+        assertTrue(list.contains("saved_entry=" + slot + "\n"), list);
+        assertFalse(list.contains("next_entry=slot"), list);
     }
 
     @Test
@@ -303,13 +326,38 @@ class ImageFileInstallTest {
         InstallResult r = install(DiskFixtures.source(DiskFixtures.x86Images(tmp.resolve("x"), "bz\n"), "virt/qemu"),
                 DiskFixtures.stockLayout("virt/qemu"), out, false, null);
         assertEquals(8 * GIB, Files.size(out));
-        assertEquals(List.of("persist"), r.rebuilt());
+        assertEquals(List.of("EFI", "BOOTA", "BOOTB", "persist"), r.rebuilt());
         JsonNode parts = DiskFixtures.sfdisk(out).path("partitions");
-        assertEquals(1, parts.size());
-        long persist = offset(out, 1);
-        assertEquals("persist", DiskFixtures.e2label(out, persist));
-        assertEquals("bz\n", debugfs(out, persist, "cat /boot/bzImage"));
-        assertFalse(debugfs(out, persist, "ls /boot").contains("microcode"), "the qemu layout does not ask for it");
+        assertEquals(4, parts.size());
+        assertGrubDefault(out, offset(out, 1), "slot-a");
+        assertEquals("bz\n", mtype(out, offset(out, 2), "/bzImage"));
+        assertEquals("bz\n", mtype(out, offset(out, 3), "/bzImage"));
+        assertFalse(mdir(out, offset(out, 2), "/").contains("microcode"), "the qemu layout does not ask for it");
+        assertEquals("persist", DiskFixtures.e2label(out, offset(out, 4)));
+    }
+
+    /**
+     * pi/4's A/B layout: partition 1 AUTOBOOT holds autoboot.txt naming partition 2 (BOOTA) as
+     * the default and 3 (BOOTB) for tryboot, and both slots hold the same set.
+     */
+    @Test
+    void piAbLayoutWritesAutobootAndBothSlots() throws Exception {
+        Path out = tmp.resolve("pi.img");
+        InstallResult r = install(DiskFixtures.source(piImages("kernel 1\n"), "pi/common", "pi/4"),
+                DiskFixtures.smallAbLayout(tmp, "pi/4"), out, false, null);
+        assertTrue(r.formatted());
+        JsonNode parts = DiskFixtures.sfdisk(out).path("partitions");
+        assertEquals(4, parts.size());
+        long autoboot = offset(out, 1);
+        assertEquals("[all]\ntryboot_a_b=1\nboot_partition=2\n[tryboot]\nboot_partition=3\n", mtype(out, autoboot, "/autoboot.txt"));
+        assertEquals(SlotSwitch.autoboot(2, 3), mtype(out, autoboot, "/autoboot.txt"));
+        for (int slot : List.of(2, 3)) {
+            String dir = mdir(out, offset(out, slot), "/");
+            for (String f : List.of("start4.elf", "config.txt", "Image", "bcm2711-rpi-4-b.dtb", "rootfs.cpio.gz")) {
+                assertTrue(dir.contains("::/" + f), "partition " + slot + ": " + f + " in " + dir);
+            }
+        }
+        assertEquals("kernel 1\n", mtype(out, offset(out, 3), "/Image"));
     }
 
     @Test
@@ -399,7 +447,7 @@ class ImageFileInstallTest {
     void refusesATableThatDoesNotMatchTheLayout() throws Exception {
         Path out = tmp.resolve("qemu.img");
         install(DiskFixtures.source(DiskFixtures.x86Images(tmp.resolve("x"), "bz\n"), "virt/qemu"),
-                DiskFixtures.stockLayout("virt/qemu"), out, false, 128L << 20);
+                DiskFixtures.smallAbLayout(tmp, "virt/qemu"), out, false, null);
         String before = sha256(out);
         SkiffException e = assertThrows(SkiffException.class, () -> install(DiskFixtures.source(piImages("k\n"), "pi/common"),
                 DiskFixtures.smallPiLayout(tmp), out, false, null));

@@ -93,6 +93,47 @@ class BootSetPushTest {
     }
 
     @Test
+    void pushSeededFromTheRunningSlotSendsOnlyTheFilesThatChangedSinceIt() throws Exception {
+        // An A/B push: slot a (the running set) holds v1, slot b an older set; v2 changes one file of v1.
+        Path slotA = Files.createDirectories(tmp.resolve("device/mnt/boot-a"));
+        Path slotB = Files.createDirectories(tmp.resolve("device/mnt/boot-b"));
+        Map<String, byte[]> v1 = v1();
+        Map<String, byte[]> v0 = changed(changed(v1, "Image", "kernel 0"), "rootfs.cpio.gz", "rootfs 0");
+        try (DeviceConnection c = sshd.connect()) {
+            new BootSetPush(c, slotA.toString(), PushProgress.NONE).push(files(images("v1", v1)));
+            new BootSetPush(c, slotB.toString(), PushProgress.NONE).push(files(images("v0", v0)));
+        }
+        Files.setPosixFilePermissions(slotA, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        Map<String, byte[]> v2 = changed(v1, "bcm2711-rpi-4-b.dtb", "new dtb");
+        PushResult r;
+        try (DeviceConnection c = sshd.connect()) {
+            r = new BootSetPush(c, slotB.toString(), PushProgress.NONE).seededFrom(slotA.toString()).push(files(images("v2", v2)));
+        } finally {
+            Files.setPosixFilePermissions(slotA, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        assertEquals(PushResult.Action.SWITCHED, r.action());
+        assertEquals(1, r.uploadedFiles(), "only the file that differs from the running slot is sent: " + r.summary());
+        assertEquals("new dtb".length(), r.uploadedBytes());
+        assertEquals(v2.size() - 1, r.copiedOnDevice(), "the rest is copied on the device, from either slot");
+        assertSet(v2, slotB);
+        assertSet(v1, slotA);
+    }
+
+    @Test
+    void versionOfASingleSetIsReadFromItsManifest() throws Exception {
+        Map<String, byte[]> v1 = v1();
+        try (DeviceConnection c = sshd.connect()) {
+            assertEquals(new BootSetPush.SetVersion(boot.toString(), "none", 0), new BootSetPush(c, boot.toString(), PushProgress.NONE).version());
+        }
+        v1.put("skiff-image.json", "{\n  \"format\" : \"skiff-image/1\",\n  \"version\" : \"1.4.2\"\n}\n".getBytes());
+        push(images("v1", v1));
+        try (DeviceConnection c = sshd.connect()) {
+            assertEquals(new BootSetPush.SetVersion(boot.toString(), "1.4.2", v1.size()),
+                    new BootSetPush(c, boot.toString(), PushProgress.NONE).version());
+        }
+    }
+
+    @Test
     void fileDroppedFromTheImageLeavesTheActiveSetForTheBackup() throws Exception {
         Map<String, byte[]> v1 = v1();
         push(images("v1", v1));
