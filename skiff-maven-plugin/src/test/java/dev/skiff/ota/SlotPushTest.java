@@ -180,6 +180,8 @@ class SlotPushTest {
                     set.subList(set.size() - 3, set.size()).stream().map(PushFile::path).toList());
             SlotDevice.SlotPush p = new SlotDevice(c, logTo(log)).push(set);
             assertEquals("b", p.after().trial(), "armed: the device checked the signature and every file's hash");
+            // skiff-slot status reads the real manifest's version (versions.project), as skiff:status shows it.
+            assertEquals("2.0", p.after().versionB());
         }
         assertTrue(log.stream().anyMatch(l -> l.contains("signature good")), log.toString());
         assertTrue(log.stream().anyMatch(l -> l.contains("file(s) match skiff-image.sha256")), log.toString());
