@@ -42,6 +42,11 @@ abstract class AbstractImageMojo extends AbstractSkiffMojo {
         String cli = session.getUserProperties().getProperty("skiff.trustedKeys");
         Path file = cli != null ? (cli.isBlank() ? null : Path.of(cli.strip()))
                 : trustedKeys == null ? null : trustedKeys.toPath();
+        if (cli != null && cli.isBlank() && trustedKeys != null) {
+            // Allowed (a one-off check of an unsigned bundle), but never silently.
+            getLog().warn("-Dskiff.trustedKeys= is empty: the POM's trusted keys (" + trustedKeys
+                    + ") are NOT required for this run; any bundle, signed or not, is accepted.");
+        }
         return file == null ? null : TrustedKeys.load(basedir().resolve(file).normalize());
     }
 
