@@ -46,11 +46,12 @@ assert raw.any { it ==~ />>>   Executing post-image script .*post_build\.sh/ }
 // Progress on Maven's console: one counted line per package step, counting up to the total.
 def progress = lines.findAll { it =~ /^\[INFO\] \[ *\d+\/\d+\] \S+ \S+ building$/ }
 def showInfo = new JsonSlurper().parse(new File(ws, 'show-info.json'), 'UTF-8')
-// busybox (Buildroot's default), network-manager and openssh (base/pre), htop and nano (acme/app).
-assert showInfo.keySet() == ['busybox', 'htop', 'nano', 'network-manager', 'openssh'] as Set
-assert progress.size() == 5 : progress
-assert progress[0] =~ /\[1\/5\] busybox 1\.37\.0 building/
-assert progress[4] =~ /\[5\/5\] openssh \S+ building/
+// busybox (Buildroot's default), network-manager, openssh and openssl with libopenssl (base/pre:
+// the device checks update signatures with the openssl command), htop and nano (acme/app).
+assert showInfo.keySet() == ['busybox', 'htop', 'libopenssl', 'nano', 'network-manager', 'openssh', 'openssl'] as Set
+assert progress.size() == 7 : progress
+assert progress[0] =~ /\[1\/7\] busybox 1\.37\.0 building/
+assert progress[6] =~ /\[7\/7\] openssl \S+ building/
 
 // A little tar reader (ustar + PAX path records), enough to look inside the bundle.
 def readTar = { File f ->

@@ -25,9 +25,10 @@ def expected = steps.collect { String s ->
     return "] ${s.replaceFirst(/^>>>\s+/, '')}".toString()
 }
 def total = packages.size()
-// busybox (default), network-manager and openssh (base/pre), htop and nano (acme/app): the total from show-info.
+// busybox (default), network-manager, openssh and openssl with libopenssl (base/pre), htop and nano
+// (acme/app): the total from show-info.
 def showInfo = new groovy.json.JsonSlurper().parse(new File(basedir, 'workspaces/default/show-info.json'), 'UTF-8')
-assert packages == ['busybox', 'htop', 'nano', 'network-manager', 'openssh'] && showInfo.size() == total : packages
+assert packages == ['busybox', 'htop', 'libopenssl', 'nano', 'network-manager', 'openssh', 'openssl'] && showInfo.size() == total : packages
 expected = expected.collect { it.replace('TOTAL', "${total}") }
 
 def progress = lines.findAll { it ==~ /^\[INFO\] \[[ \d]+(\/\d+)?\] .*/ }

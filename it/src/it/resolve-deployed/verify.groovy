@@ -13,7 +13,8 @@ def local = new File(localRepositoryPath, ga)
 
 /** The "  <path>: ok" lines skiff:verify logs, per file. */
 def okFiles = { String run -> (run =~ /(?m)^\[INFO\]   (\S+): ok$/).collect { it[1] } as Set }
-def expectedFiles = ['build-info.txt', 'bzImage', 'rootfs.cpio.gz'] as Set
+// virt/qemu's A/B layout: GRUB's configuration and environment for the EFI partition come with the image.
+def expectedFiles = ['build-info.txt', 'bzImage', 'efi-part/EFI/BOOT/grub.cfg', 'efi-part/EFI/BOOT/grubenv', 'rootfs.cpio.gz'] as Set
 
 // --- 1. release 1.0.0, downloaded from it-deploy ----------------------------------------------
 def release = runs[0]
@@ -27,7 +28,7 @@ assert new File(local, '1.0.0/_remote.repositories').getText('UTF-8').contains('
 assert release.contains("[INFO] Image ${relLocal.absolutePath}: board virt/qemu, chain "
         + 'virt/qemu,apps/runc,apps/containerd,apps/docker,skiff/core,acme/app, project 1.0.0')
 assert okFiles(release) == expectedFiles : okFiles(release)
-assert release.contains('All 3 entries match the manifest.')
+assert release.contains('All 5 entries match the manifest.')
 assert !release.contains('[ERROR]')
 
 // --- 2. snapshot 1.0.0-SNAPSHOT: metadata, then the timestamped bundle ------------------------
@@ -43,7 +44,7 @@ def snapImage = (snapshot =~ /\[INFO\] Image (\S+): board/)
 assert snapImage.find()
 assert new File(snapImage.group(1)).bytes == snapDeployed.bytes : 'skiff:verify checked something else than the deployed snapshot'
 assert okFiles(snapshot) == expectedFiles : okFiles(snapshot)
-assert snapshot.contains('All 3 entries match the manifest.')
+assert snapshot.contains('All 5 entries match the manifest.')
 
 // --- 3. 1.0.1 from it-tampered: resolved fine (consistent checksums), rejected by skiff:verify --
 def tampered = runs[2]
@@ -53,9 +54,9 @@ assert new File(local, '1.0.1/acme-os-1.0.1.tar').bytes == new File(tamperedRepo
 // The altered file is named, with what the manifest expected and what was found ...
 assert tampered =~ /(?m)^\[ERROR\]   rootfs\.cpio\.gz: changed; expected sha256 [0-9a-f]{64}.*, found sha256 [0-9a-f]{64}/ : tampered
 // ... the others still pass ...
-assert okFiles(tampered) == ['build-info.txt', 'bzImage'] as Set : okFiles(tampered)
+assert okFiles(tampered) == expectedFiles - 'rootfs.cpio.gz' : okFiles(tampered)
 // ... and the failure says so, without a Java stack trace of the plugin.
-assert tampered.contains('failed verification: 1 of 3 entries do not match')
-assert !tampered.contains('All 3 entries match the manifest.')
+assert tampered.contains('failed verification: 1 of 5 entries do not match')
+assert !tampered.contains('All 5 entries match the manifest.')
 assert !log.contains('\tat dev.skiff') : 'a Java stack trace of the plugin leaked into the build output'
 return true
