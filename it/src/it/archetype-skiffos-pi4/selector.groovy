@@ -1,12 +1,3 @@
-// Skipped (loudly) exactly when archetype-skiffos is: without the real SkiffOS and Buildroot.
-def missing = ['SKIFF_TEST_SKIFFOS', 'SKIFF_TEST_BUILDROOT_NEXT'].findAll { v -> !System.getenv(v)?.trim() }
-if (missing) {
-    def msg = 'SKIPPED archetype-skiffos-pi4: ' + missing.join(' and ') + ' not set'
-    println msg
-    new PrintStream(new FileOutputStream(FileDescriptor.out), true).println("[WARNING] ${msg}")
-    return false
-}
-// Part 1 must have made the project; if it did not, this part fails rather than skip.
-assert new File(basedir, '../archetype-skiffos/gen/acme-os/skiffos/configs').isDirectory() :
-        'archetype-skiffos did not generate the project with SkiffOS; see its build.log'
-return true
+// See ../archetype-skiffos/part2-selector.groovy.
+def select = evaluate(new File(basedir, '../archetype-skiffos/part2-selector.groovy'))
+return select(basedir, 'archetype-skiffos-pi4')
