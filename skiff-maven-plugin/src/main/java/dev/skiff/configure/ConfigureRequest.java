@@ -16,6 +16,8 @@ import java.util.Map;
  * @param allowDropped symbols excused from the dropped-symbol check ({@code PREFIX*} allowed)
  * @param strict true: a symbol dropped from a SkiffOS layer fails the build too
  * @param ccacheDir the shared compiler cache, written into the configuration as SkiffOS does
+ * @param overrideFile {@code skiff.overrideFile}, written into the configuration as
+ *     {@code BR2_PACKAGE_OVERRIDE_FILE}; null when unset
  * @param buildrootDir the Buildroot source tree ({@code BUILDROOT_DEFAULT_DIR}), or null when
  *     the goal does not need one
  * @param passthrough the user's own {@code SKIFF_*} variables, passed on as SkiffOS does
@@ -32,6 +34,7 @@ public record ConfigureRequest(
         boolean strict,
         VersionInfo version,
         Path ccacheDir,
+        Path overrideFile,
         Path buildrootDir,
         Map<String, String> passthrough) {
 
@@ -58,6 +61,6 @@ public record ConfigureRequest(
     /** A copy naming the Buildroot tree, once the goal has located it. */
     public ConfigureRequest withBuildroot(Path dir) {
         return new ConfigureRequest(chain, chainSource, workspace, workspaceDir, projectDir, layers, hostname,
-                allowDropped, strict, version, ccacheDir, dir, passthrough);
+                allowDropped, strict, version, ccacheDir, overrideFile, dir, passthrough);
     }
 }

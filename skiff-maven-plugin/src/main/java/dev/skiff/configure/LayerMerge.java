@@ -137,6 +137,14 @@ public final class LayerMerge {
             if ("y".equals(lastValue(br, "BR2_CCACHE"))) {
                 br.appendGenerated("BR2_CCACHE_DIR=\"" + escape(req.ccacheDir().toString()) + "\"\n", "skiff.ccacheDir");
             }
+            if (req.overrideFile() != null) {
+                if (lastValue(br, "BR2_PACKAGE_OVERRIDE_FILE") != null) {
+                    warnings.add("BR2_PACKAGE_OVERRIDE_FILE set by a layer is replaced by skiff.overrideFile ("
+                            + req.overrideFile() + ").");
+                }
+                br.appendGenerated("BR2_PACKAGE_OVERRIDE_FILE=\"" + escape(req.overrideFile().toString()) + "\"\n",
+                        "skiff.overrideFile");
+            }
             if (req.hostname() != null && !hostnameFilled) {
                 br.appendGenerated("BR2_TARGET_GENERIC_HOSTNAME=\"" + req.hostname() + "\"\n", "skiff.hostname");
             }

@@ -136,6 +136,15 @@ abstract class AbstractSkiffMojo extends AbstractMojo {
     @org.apache.maven.plugins.annotations.Parameter(property = "skiff.ccacheDir")
     protected String ccacheDir;
 
+    /**
+     * A Buildroot package override file ({@code BR2_PACKAGE_OVERRIDE_FILE}, the {@code local.mk}
+     * where {@code <PKG>_OVERRIDE_SRCDIR} lines point packages at local source trees). Written into
+     * the configuration, after the layers, so it wins over one a layer sets. Unset: Buildroot's
+     * default, {@code local.mk} in the workspace.
+     */
+    @org.apache.maven.plugins.annotations.Parameter(property = "skiff.overrideFile")
+    protected String overrideFile;
+
     private ProjectSettings settings;
 
     @Override
@@ -182,7 +191,7 @@ abstract class AbstractSkiffMojo extends AbstractMojo {
             }
             ProjectInputs in = new ProjectInputs(basedir(), cli, System.getenv(), config, workspace, workspacesDir,
                     layerRoots, extraRoots, layerPaths, layerArchives, packs, stock, basePre, basePost, home, buildroot,
-                    buildrootUrl, skiffos, hostname, allowDropped, strict, downloadDir, ccacheDir, session.isOffline(),
+                    buildrootUrl, skiffos, hostname, allowDropped, strict, downloadDir, ccacheDir, overrideFile, session.isOffline(),
                     project != null ? project.getVersion() : null, plugin.getVersion());
             settings = ProjectSettings.resolve(in);
             settings.notes().forEach(getLog()::info);

@@ -44,6 +44,7 @@ public record ProjectInputs(
         Boolean strict,
         String downloadDir,
         String ccacheDir,
+        String overrideFile,
         boolean offline,
         String projectVersion,
         String toolVersion) {
@@ -65,6 +66,6 @@ public record ProjectInputs(
     /** Inputs with nothing set but the project directory and the stock library: a starting point. */
     public static ProjectInputs of(Path basedir, LayerPack stockLibrary) {
         return new ProjectInputs(basedir, Map.of(), Map.of(), null, null, null, null, null, null, null, null,
-                stockLibrary, null, null, null, null, null, null, null, null, null, null, null, false, null, null);
+                stockLibrary, null, null, null, null, null, null, null, null, null, null, null, null, false, null, null);
     }
 }

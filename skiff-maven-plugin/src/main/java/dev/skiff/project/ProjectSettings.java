@@ -50,6 +50,7 @@ public record ProjectSettings(
         Path home,
         Path downloadDir,
         Path ccacheDir,
+        Path overrideFile,
         boolean offline,
         String projectVersion,
         String toolVersion,
@@ -85,7 +86,7 @@ public record ProjectSettings(
         VersionInfo version = new VersionInfo(projectVersion, VersionStamp.describe(basedir),
                 git == null ? "unknown" : git.shortHead(), toolVersion, skiffos() == null ? null : skiffos().version());
         return new ConfigureRequest(chain, chainSource, workspace, workspaceDir(), basedir, layers, hostname, allowDropped,
-                strict, version, ccacheDir, buildroot.expectedDir(), passthrough);
+                strict, version, ccacheDir, overrideFile, buildroot.expectedDir(), passthrough);
     }
 
     /** Resolves {@code in}; throws a {@link SkiffException} naming the setting for a bad value. */
@@ -135,15 +136,33 @@ public record ProjectSettings(
             boolean isStrict = strict != null ? Boolean.parseBoolean(strict.trim()) : Boolean.TRUE.equals(in.strict());
             Path dl = pathOr(base, valueOrEnv("skiff.downloadDir", in.downloadDir(), "BR2_DL_DIR"), home.resolve("dl"));
             Path ccache = pathOr(base, valueOrEnv("skiff.ccacheDir", in.ccacheDir(), "BR2_CCACHE_DIR"), home.resolve("ccache"));
+            Path overrideFile = overrideFile(base);
 
             Map<String, String> passthrough = new TreeMap<>();
             in.environment().forEach((k, v) -> {
                 if (k.startsWith("SKIFF_") && v != null) passthrough.put(k, v);
             });
             return new ProjectSettings(base, chain, chainSource, ws, workspacesDir, layers, br, hostname,
-                    list("skiff.allowDropped", in.allowDropped()), isStrict, home, dl, ccache, in.offline(),
+                    list("skiff.allowDropped", in.allowDropped()), isStrict, home, dl, ccache, overrideFile, in.offline(),
                     in.projectVersion() == null ? "unknown" : in.projectVersion(),
                     in.toolVersion() == null ? "unknown" : in.toolVersion(), passthrough, warnings, notes);
+        }
+
+        /**
+         * {@code skiff.overrideFile}: an existing regular file, or unset. Checked here, before
+         * anything is configured: Buildroot itself ignores a missing override file silently, and
+         * the build would then download what the file meant to replace.
+         */
+        private Path overrideFile(Path base) {
+            String v = value("skiff.overrideFile", in.overrideFile());
+            if (v == null || v.isBlank()) return null;
+            Path p = path(base, v.trim());
+            if (!Files.isRegularFile(p)) {
+                throw new SkiffException("skiff.overrideFile names " + p + ", which "
+                        + (Files.isDirectory(p) ? "is a directory" : "does not exist")
+                        + ": name a Buildroot override file (a local.mk with <PKG>_OVERRIDE_SRCDIR lines), or unset it.");
+            }
+            return p;
         }
 
         /**

@@ -55,6 +55,6 @@ public final class MergeBenchmark {
         LayerSources layers = new LayerSources(catalog, catalog.require(LayerName.parse("base/pre", "benchmark"), "benchmark"),
                 catalog.require(LayerName.parse("base/post", "benchmark"), "benchmark"), null);
         return new ConfigureRequest(chain, "benchmark", "bench", project.resolve("workspaces/bench"), project, layers,
-                null, List.of(), false, new VersionInfo("0", "bench", "0"), project.resolve("ccache"), null, Map.of());
+                null, List.of(), false, new VersionInfo("0", "bench", "0"), project.resolve("ccache"), null, null, Map.of());
     }
 }

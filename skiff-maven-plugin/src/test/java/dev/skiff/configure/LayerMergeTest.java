@@ -52,6 +52,21 @@ class LayerMergeTest {
     }
 
     @Test
+    void anOverrideFileIsWrittenAfterTheLayersAndReplacesALayersOneWithAWarning() {
+        MergeFixture f = new MergeFixture(tmp);
+        f.layers.layer("a/one", "one", null);
+        assertNull(value(f.merge("a/one"), "BR2_PACKAGE_OVERRIDE_FILE"), "unset: Buildroot's default applies");
+        f.overrideFile = tmp.resolve("cache/local.mk");
+        EffectiveConfig eff = f.merge("a/one");
+        assertEquals("\"" + tmp.resolve("cache/local.mk") + "\"", value(eff, "BR2_PACKAGE_OVERRIDE_FILE"));
+        assertTrue(eff.warnings().isEmpty(), eff.warnings().toString());
+        f.layers.file("a/one/buildroot/x", "BR2_PACKAGE_OVERRIDE_FILE=\"/layer/local.mk\"\n");
+        eff = f.merge("a/one");
+        assertEquals("\"" + tmp.resolve("cache/local.mk") + "\"", value(eff, "BR2_PACKAGE_OVERRIDE_FILE"));
+        assertTrue(eff.warnings().stream().anyMatch(w -> w.contains("replaced by skiff.overrideFile")), eff.warnings().toString());
+    }
+
+    @Test
     void basePostComesLastAndBeatsOverrides() {
         MergeFixture f = new MergeFixture(tmp);
         f.layers.file("base/post/buildroot/x", "BR2_LAST=\"post\"\n");

@@ -22,6 +22,7 @@ final class MergeFixture {
     boolean strict;
     VersionInfo version = new VersionInfo("1.0.0", "v1.0.0-3-gabcdef0", "abcdef0", "0.1.0", null);
     Path ccacheDir;
+    Path overrideFile;
     Path buildrootDir;
     Map<String, String> passthrough = new LinkedHashMap<>();
     boolean stock;
@@ -75,7 +76,7 @@ final class MergeFixture {
 
     ConfigureRequest request(String chain, String workspace) {
         return new ConfigureRequest(chain, "test", workspace, workspaceDir.resolveSibling(workspace), project.root(),
-                sources(), hostname, allow, strict, version, ccacheDir, buildrootDir, passthrough);
+                sources(), hostname, allow, strict, version, ccacheDir, overrideFile, buildrootDir, passthrough);
     }
 
     EffectiveConfig merge(String chain) {

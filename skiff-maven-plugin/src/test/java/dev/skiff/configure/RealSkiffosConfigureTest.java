@@ -175,7 +175,7 @@ class RealSkiffosConfigureTest {
         ProjectInputs in = new ProjectInputs(project, Map.of(), Map.of(), chain, workspace, null, null, null, null, null,
                 null, new ProjectInputs.LayerPack("stock", stockLib), null, null, tmp.resolve("home").toString(),
                 null, null, skiffos.toString(), null, null, null, null, tmp.resolve("ccache").toString(),
-                true, "1.0.0", "test");
+                null, true, "1.0.0", "test");
         ProjectSettings settings = ProjectSettings.resolve(in);
         // The user's way: the tree is SkiffOS's buildroot/ (here the link to the 2026.08-rc1 tree).
         BuildrootTree br = BuildrootCheckout.ensure(settings.buildroot(), l -> { });

@@ -98,7 +98,7 @@ class RealSkiffosEnvironmentTest {
         ProjectInputs in = new ProjectInputs(project, Map.of(), Map.of("SKIFF_EXTRA_CONFIGS_PATH", probeRoot.toString()),
                 "probe/env", WS, null, null, null, null, null, null, new ProjectInputs.LayerPack("stock", stockLib),
                 null, null, tmp.resolve("home").toString(), null, null, skiffos.toString(), null, null, null, null,
-                tmp.resolve("ccache").toString(), true, "1.0.0", "test");
+                tmp.resolve("ccache").toString(), null, true, "1.0.0", "test");
         ProjectSettings settings = ProjectSettings.resolve(in);
         tree = BuildrootCheckout.ensure(settings.buildroot(), l -> { });
         ConfigureResult r = new Configure(new BuildrootMake()).run(settings.configureRequest(), tree, l -> { });

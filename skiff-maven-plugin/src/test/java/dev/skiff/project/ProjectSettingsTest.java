@@ -31,6 +31,7 @@ class ProjectSettingsTest {
     String skiffos;
     String basePre;
     String hostname;
+    String overrideFile;
     String buildroot;
     List<String> extraRoots;
 
@@ -47,7 +48,7 @@ class ProjectSettingsTest {
     private ProjectSettings resolve() {
         return ProjectSettings.resolve(new ProjectInputs(project, cli, env, config, null, null, null, extraRoots, null,
                 null, null, new ProjectInputs.LayerPack("stock", stockLib), basePre, null, tmp.resolve("home").toString(),
-                buildroot, null, skiffos, hostname, null, null, null, null, false, "1.0", "0.1"));
+                buildroot, null, skiffos, hostname, null, null, null, null, overrideFile, false, "1.0", "0.1"));
     }
 
     /** A minimal SkiffOS-shaped tree: configs/ with the given layers, configs-base/pre and post. */
@@ -81,6 +82,21 @@ class ProjectSettingsTest {
         assertEquals("pi/4", s.chain());
         assertEquals("SKIFF_CONFIG", s.chainSource());
         assertTrue(s.notes().stream().anyMatch(n -> n.contains("SKIFF_CONFIG=pi/4")), s.notes().toString());
+    }
+
+    @Test
+    void theOverrideFileIsResolvedAgainstTheProjectAndMustBeAFile() throws Exception {
+        assertNull(resolve().overrideFile());
+        Files.writeString(project.resolve("local.mk"), "BUSYBOX_OVERRIDE_SRCDIR = /src/busybox\n");
+        overrideFile = "local.mk";
+        assertEquals(project.resolve("local.mk"), resolve().overrideFile());
+        cli.put("skiff.overrideFile", "missing.mk");
+        SkiffException e = assertThrows(SkiffException.class, this::resolve);
+        assertTrue(e.getMessage().contains("skiff.overrideFile names " + project.resolve("missing.mk") + ", which does not exist"),
+                e.getMessage());
+        cli.put("skiff.overrideFile", ".");
+        e = assertThrows(SkiffException.class, this::resolve);
+        assertTrue(e.getMessage().contains("which is a directory"), e.getMessage());
     }
 
     @Test
