@@ -21,10 +21,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,9 +40,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * configuration names. SkiffOS runs side by side as the oracle, on real SkiffOS (the fixture
  * bundle) with Buildroot 2026.08-rc1 in place of its fork.
  *
- * <p>Covered: every board, virt and browser layer of SkiffOS with {@code skiff/core}; every
- * {@code core/*} layer on {@code pi/4}; every {@code apps/*}, {@code util/*}, {@code driver/*},
- * {@code android/*} and {@code skiff/*} layer on {@code pi/4}, a few per chain.
+ * <p>Which chains: by default (CI) the fixed {@link #SAMPLE}, one board of every board family of
+ * SkiffOS, each with a {@code core/*} layer and some add-ons, so that across the sample every
+ * family, every {@code core/*} layer and every {@code apps/*} layer is merged at least once
+ * ({@code theSampleCoversEveryFamilyCoreAndAppsLayer} checks that against the tree, so a new
+ * SkiffOS layer cannot slip out of it). With {@code -Poracle} ({@code SKIFF_TEST_ORACLE=full}):
+ * every board, virt and browser layer of SkiffOS with {@code skiff/core}; every {@code core/*}
+ * layer on {@code pi/4}; every {@code apps/*}, {@code util/*}, {@code driver/*},
+ * {@code android/*} and {@code skiff/*} layer on {@code pi/4}, a few per chain. The full run
+ * takes about 31 minutes on a 2-core machine, the sample under two minutes.
  *
  * <p>Skiff configures on the whole SkiffOS checkout, as a user's project does. SkiffOS's scripts
  * are slow where starting a process is (its enumeration alone spawns a thousand subshells, about
@@ -54,6 +63,40 @@ class RealSkiffosConfigureTest {
     private static final Set<String> ADD_ON_CATEGORIES = Set.of("apps", "util", "driver", "android", "skiff");
     private static final int ADD_ONS_PER_CHAIN = 5;
     private static final int WORKERS = 2;
+
+    /**
+     * The CI sample: one board per family, the 19 core layers spread over them (the Pine64 ones on
+     * Pine64 boards), every apps layer and most util, driver, android and skiff layers appended.
+     * The first chain is the one SkiffOS users start from.
+     */
+    static final List<String> SAMPLE = List.of(
+            "pi/4,skiff/core,core/debian,apps/docker,util/rootlogin",
+            "allwinner/nezha,skiff/core,core/alpine,apps/balena",
+            "amd/zen4,skiff/core,core/arch,apps/buildah",
+            "apple/arm,skiff/core,core/cachyos,apps/containerd",
+            "auvidea/j121,skiff/core,core/fedora,apps/crio",
+            "bananapi/m2plus,skiff/core,core/gentoo,apps/crun",
+            "beaglebone/black,skiff/core,core/jellyfin,apps/gocryptfs",
+            "browser/v86,skiff/core,util/debug",
+            "chip/r8,skiff/core,util/noserial",
+            "freescale/wandboard,skiff/core,core/libreelec,apps/kodi",
+            "intel/desktop,skiff/core,core/nasa_cfs,apps/portainer,driver/vboxmodules",
+            "jetson/nano,skiff/core,core/nasa_fprime,apps/qemu",
+            "modalai/voxl2,skiff/core,apps/rtklib,util/adbd",
+            "odroid/xu4,skiff/core,core/nixos,apps/runc,util/argon1",
+            "orangepi/zero,skiff/core,core/nixos_xfce,apps/ttyd",
+            "pcduino/3,skiff/core,util/gofast",
+            "pcengines/apu2,skiff/core,core/steam,apps/yacht,util/hardened",
+            "pine64/book,skiff/core,core/pinebook_gentoo,util/insecure",
+            "pine64/book_a64,skiff/core,core/pinebook_manjaro_kde,util/reproducible",
+            "pine64/phone,skiff/core,core/pinephone_manjaro_kde,android/anbox,android/common",
+            "pine64/phone_pro,skiff/core,core/pinephone_manjaro_phosh,util/v4l",
+            "pine64/rockpro64,skiff/core,core/pinephone_nixos,driver/wl",
+            "rockchip/rk3328,skiff/core,skiff/moduleimg",
+            "starfive/visionfive2,skiff/core,skiff/noserial",
+            "usbarmory/mk2,skiff/core",
+            "valve/deck,skiff/core,core/ubuntu",
+            "virt/qemu,skiff/core");
 
     private static Path tmp;
     private static Path skiffos;
@@ -90,13 +133,23 @@ class RealSkiffosConfigureTest {
             return Stream.of("(no real SkiffOS configured)");
         }
         // A developer's knob for a quick round: SKIFF_TEST_ORACLE_CHAINS=pi/4,skiff/core;virt/qemu,skiff/core
-        // runs just those. CI leaves it unset and runs every chain.
+        // runs just those.
         String only = RealBuildroot.setting("SKIFF_TEST_ORACLE_CHAINS");
         if (only != null) {
             List<String> picked = List.of(only.split(";"));
             System.err.println("NOTE: SKIFF_TEST_ORACLE_CHAINS limits the SkiffOS oracle to " + picked);
             return picked.stream();
         }
+        if (!"full".equals(RealBuildroot.setting("SKIFF_TEST_ORACLE"))) {
+            System.err.println("NOTE: the SkiffOS oracle runs its fixed sample of " + SAMPLE.size()
+                    + " chains; -Poracle (SKIFF_TEST_ORACLE=full) runs every chain");
+            return SAMPLE.stream();
+        }
+        return fullChains().stream();
+    }
+
+    /** Every chain of the full oracle run (see the class comment). */
+    static List<String> fullChains() throws Exception {
         Path configs = skiffos().resolve("configs");
         List<String> chains = new ArrayList<>();
         List<String> addOns = new ArrayList<>();
@@ -113,7 +166,39 @@ class RealSkiffosConfigureTest {
         for (int i = 0; i < addOns.size(); i += ADD_ONS_PER_CHAIN) {
             chains.add(BOARD + "," + String.join(",", addOns.subList(i, Math.min(addOns.size(), i + ADD_ONS_PER_CHAIN))));
         }
-        return chains.stream();
+        return chains;
+    }
+
+    /**
+     * The sample stays whole as SkiffOS changes: every layer it names exists in the tree, and it
+     * merges every board family, every core layer and every apps layer at least once.
+     */
+    @Test
+    void theSampleCoversEveryFamilyCoreAndAppsLayer() throws Exception {
+        String sk = RealBuildroot.setting(RealSkiffos.VARIABLE);
+        Assumptions.assumeTrue(sk != null, "SKIPPED: " + RealSkiffos.VARIABLE + " is not set (no real SkiffOS)");
+        Path configs = skiffos().resolve("configs");
+        Set<String> sampled = new TreeSet<>();
+        for (String chain : SAMPLE) sampled.addAll(List.of(chain.split(",")));
+        for (String layer : sampled) {
+            assertTrue(Files.isDirectory(configs.resolve(layer)), "the sample names " + layer + ", which SkiffOS does not have");
+        }
+        Set<String> missing = new TreeSet<>();
+        Set<String> families = new TreeSet<>();
+        for (String chain : fullChains()) {
+            for (String layer : chain.split(",")) {
+                String cat = layer.substring(0, layer.indexOf('/'));
+                if (cat.equals("core") || cat.equals("apps")) {
+                    if (!sampled.contains(layer)) missing.add(layer);
+                } else if (!ADD_ON_CATEGORIES.contains(cat)) {
+                    families.add(cat);
+                }
+            }
+        }
+        for (String family : families) {
+            if (sampled.stream().noneMatch(l -> l.startsWith(family + "/"))) missing.add(family + "/*");
+        }
+        assertTrue(missing.isEmpty(), "the oracle sample misses " + missing + ": add them to SAMPLE");
     }
 
     @ParameterizedTest(name = "{0}")
