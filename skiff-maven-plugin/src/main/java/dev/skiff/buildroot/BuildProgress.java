@@ -24,8 +24,7 @@ public final class BuildProgress {
         last = p;
         if (!p.isPackageStep()) return String.format("[%s] %s", counterBlank(), p.step());
         seen.add(p.pkg());
-        String version = p.version().isEmpty() ? "" : " " + p.version();
-        return String.format("[%s] %s%s %s", counter(), p.pkg(), version, p.stepLowerCase());
+        return String.format("[%s] %s %s", counter(), p.packageLabel(), p.stepLowerCase());
     }
 
     private String counter() {

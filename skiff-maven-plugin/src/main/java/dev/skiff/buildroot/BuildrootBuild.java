@@ -76,7 +76,7 @@ public final class BuildrootBuild {
 
     static SkiffException failure(BuildRequest req, MakeResult r, ProgressLine last, List<String> offlineLines) {
         String where = last == null ? "before any package started"
-                : last.isPackageStep() ? "in package " + last.pkg() + " " + last.version() + ", step " + last.stepLowerCase()
+                : last.isPackageStep() ? "in package " + last.packageLabel() + ", step " + last.stepLowerCase()
                 : "in step '" + last.step() + "'";
         String tail = "Last " + r.tail().size() + " lines of " + r.logFile() + ":\n" + String.join("\n", r.tail());
         if (!offlineLines.isEmpty()) {
@@ -91,7 +91,7 @@ public final class BuildrootBuild {
         boolean downloading = last != null && last.isPackageStep() && last.step().startsWith("Downloading");
         if (downloading) {
             boolean network = r.tail().stream().anyMatch(l -> DOWNLOAD_FAILURE.matcher(l).matches());
-            return new SkiffException("Buildroot could not download the sources of package " + last.pkg() + " " + last.version()
+            return new SkiffException("Buildroot could not download the sources of package " + last.packageLabel()
                     + (network ? ": the network is unreachable. " : ". ")
                     + "Check the network or proxy, or fill " + req.downloadDir() + " with `mvn skiff:source` on a connected"
                     + " machine and build with -o.\n" + tail);

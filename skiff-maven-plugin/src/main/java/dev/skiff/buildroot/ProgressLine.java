@@ -26,6 +26,11 @@ public record ProgressLine(String pkg, String version, String step) {
         return m.matches() ? new ProgressLine(null, null, m.group(1).trim()) : null;
     }
 
+    /** "busybox 1.37.0", or just "toolchain-external-custom" for a package with no version. */
+    public String packageLabel() {
+        return version == null || version.isEmpty() ? pkg : pkg + " " + version;
+    }
+
     public boolean isPackageStep() {
         return pkg != null;
     }

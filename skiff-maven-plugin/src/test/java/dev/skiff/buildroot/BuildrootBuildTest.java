@@ -54,6 +54,16 @@ class BuildrootBuildTest {
     }
 
     @Test
+    void aFailureInAPackageWithNoVersionNamesJustThePackage() throws Exception {
+        // Buildroot prints ">>> toolchain-external-custom  Configuring" (an empty version).
+        BuildrootTree tree = tree("\t@echo '>>> toolchain-external-custom  Configuring'\n\t@exit 2\n");
+        SkiffException e = assertThrows(SkiffException.class,
+                () -> new BuildrootBuild(new BuildrootMake()).run(request(tree, List.of(), false), 10, l -> { }, l -> { }));
+        assertTrue(e.getMessage().startsWith("Buildroot failed in package toolchain-external-custom, step configuring"),
+                e.getMessage());
+    }
+
+    @Test
     void offlineEveryDownloadToolRefusesAndTheErrorNamesPackageAndFile() throws Exception {
         BuildrootTree tree = tree("\t@true\n");
         SkiffException e = assertThrows(SkiffException.class, () -> new BuildrootBuild(new BuildrootMake())
