@@ -18,16 +18,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every shell script we ship passes shellcheck: the plugin's script resources (device-side
- * switch scripts, hook runners) and every script of the stock layers (hooks, boot scripts in
- * root overlays). Skipped with a reason where shellcheck is not installed; CI installs it.
+ * switch scripts, hook runners), every script of the stock layers (hooks, boot scripts in
+ * root overlays), and the project's own: {@code scripts/} (benchmarks, the real-build
+ * preparation), {@code .ci/} and the IT projects' layers and hooks. Skipped with a reason where
+ * shellcheck is not installed; CI installs it.
  */
 class ShellcheckTest {
     private static final Pattern SHELL_SHEBANG = Pattern.compile("#!\\s*(/usr)?/bin/(env\\s+)?(ba|da)?sh\\b.*");
 
     static List<Path> scripts() throws IOException {
+        Path repo = Path.of("..").toAbsolutePath().normalize();
         List<Path> roots = List.of(
                 Path.of("src/main/resources").toAbsolutePath(),
-                LayerTree.stockLayers());
+                LayerTree.stockLayers(),
+                repo.resolve("scripts"),
+                repo.resolve(".ci"),
+                repo.resolve("it/src/it"));
         List<Path> out = new ArrayList<>();
         for (Path root : roots) {
             if (!Files.isDirectory(root)) continue;
