@@ -12,6 +12,13 @@ import java.util.List;
  * whole as {@code sh -c '<script>' skiff <args...>}: nothing is installed on the device. The
  * header of each file says what it does; {@code switch.sh} documents the on-device layout and
  * the journal format.
+ *
+ * <p>What is sent is the script without its comment lines and blank lines ({@link #sent()}):
+ * dropbear, the SSH server of many Buildroot devices, refuses a command longer than 9000 bytes
+ * (its {@code MAX_CMD_LEN}) by closing the session, and {@code switch.sh} with its comments is
+ * 8.4 KB before quoting. The real-build boot test found this; {@code DeviceScriptTest} keeps
+ * every command well under the limit. No script has a here-document or a multi-line string, so
+ * dropping whole comment lines changes nothing that runs.
  */
 enum DeviceScript {
     /** Read-only: the active, recorded and staged sums, free space, backup size. */
@@ -33,12 +40,32 @@ enum DeviceScript {
     /** Read-only: the version and size of a single boot set. */
     SET_VERSION("set-version.sh");
 
+    /** dropbear's limit on one command (MAX_CMD_LEN in its sysoptions.h). */
+    static final int DROPBEAR_MAX_COMMAND = 9000;
+
     private final String file;
     private final String text;
+    private final String sent;
 
     DeviceScript(String file) {
         this.file = file;
         this.text = load(file);
+        this.sent = withoutComments(text);
+    }
+
+    /** The script as sent: its lines but comment-only and blank ones. */
+    String sent() {
+        return sent;
+    }
+
+    private static String withoutComments(String script) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : script.split("\n", -1)) {
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#")) continue;
+            sb.append(line).append('\n');
+        }
+        return sb.toString();
     }
 
     /** The script's text, exactly as in its resource file. */
@@ -52,7 +79,7 @@ enum DeviceScript {
 
     /** The remote command: {@code sh -c '<script>' skiff <args...>}; the script sees them as {@code $1...}. */
     String command(List<String> args) {
-        return Shell.script(text, args);
+        return Shell.script(sent, args);
     }
 
     private static String load(String file) {
