@@ -54,6 +54,7 @@ public final class DeviceConnection implements AutoCloseable {
     private final SshClient client;
     private final ClientSession session;
     private SftpClient sftp;
+    private Boolean sftpMissing;
 
     private DeviceConnection(DeviceAddress address, SshClient client, ClientSession session) {
         this.address = address;
@@ -172,6 +173,18 @@ public final class DeviceConnection implements AutoCloseable {
      * @param progress hears the bytes written so far after every block; may throw to abort
      */
     public void upload(Path local, String remotePath, LongConsumer progress) {
+        if (!hasSftp()) {
+            try (InputStream in = new CountingInput(Files.newInputStream(local), progress)) {
+                writeByShell(remotePath, in);
+            } catch (IOException e) {
+                throw new SkiffException("upload of " + local.getFileName() + " to " + address + ":" + remotePath
+                        + " failed: " + rootMessage(e), e);
+            } catch (SkiffException e) {
+                throw new SkiffException("upload of " + local.getFileName() + " to " + address + ":" + remotePath
+                        + " failed: " + e.getMessage(), e);
+            }
+            return;
+        }
         try (InputStream in = Files.newInputStream(local);
              OutputStream os = sftp().write(remotePath, SftpClient.OpenMode.Write, SftpClient.OpenMode.Create,
                      SftpClient.OpenMode.Truncate)) {
@@ -191,12 +204,89 @@ public final class DeviceConnection implements AutoCloseable {
 
     /** Writes a small text file over SFTP (created or truncated). */
     public void writeText(String remotePath, String content) {
+        if (!hasSftp()) {
+            try {
+                writeByShell(remotePath, new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
+            } catch (SkiffException e) {
+                throw new SkiffException("cannot write " + address + ":" + remotePath + ": " + e.getMessage(), e);
+            }
+            return;
+        }
         try (OutputStream os = sftp().write(remotePath, SftpClient.OpenMode.Write, SftpClient.OpenMode.Create,
                 SftpClient.OpenMode.Truncate)) {
             os.write(content.getBytes(StandardCharsets.UTF_8));
         } catch (IOException | IllegalStateException e) {
             throw new SkiffException("cannot write " + address + ":" + remotePath + ": " + rootMessage(e)
                     + (session.isOpen() ? "" : " (connection lost)"), e);
+        }
+    }
+
+    /**
+     * Whether the device serves SFTP. dropbear, common on Buildroot devices, has no SFTP server
+     * of its own (it runs OpenSSH's sftp-server when installed), and refuses the subsystem: then
+     * files go as {@code cat > path} with the bytes on the command's stdin, which every device
+     * shell can do. Asked once per connection.
+     */
+    public synchronized boolean hasSftp() {
+        if (sftpMissing == null) {
+            try {
+                sftp();
+                sftpMissing = false;
+            } catch (IOException | IllegalStateException e) {
+                if (!session.isOpen()) {
+                    throw new SkiffException("lost the connection to " + address + " while opening SFTP: " + rootMessage(e), e);
+                }
+                sftpMissing = true;
+            }
+        }
+        return !sftpMissing;
+    }
+
+    private void writeByShell(String remotePath, InputStream content) {
+        try (ChannelExec ch = session.createExecChannel("cat > " + Shell.quote(remotePath))) {
+            ch.setIn(content);
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            ch.setOut(new ByteArrayOutputStream());
+            ch.setErr(err);
+            ch.open().verify(CONNECT_TIMEOUT);
+            ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 0L);
+            Integer status = ch.getExitStatus();
+            if (status == null) {
+                throw new SkiffException("lost the connection to " + address + " while writing (no SFTP server; sent with cat)"
+                        + (session.isOpen() ? "" : " (session closed)"));
+            }
+            if (status != 0) throw new SkiffException("cat > " + remotePath + " exited with status " + status
+                    + (err.size() > 0 ? ": " + text(err) : ""));
+        } catch (IOException | IllegalStateException e) {
+            throw new SkiffException("lost the connection to " + address + " while writing: " + rootMessage(e), e);
+        }
+    }
+
+    /** Reports the bytes read so far, as the SFTP upload reports the bytes written. */
+    private static final class CountingInput extends java.io.FilterInputStream {
+        private final LongConsumer progress;
+        private long done;
+
+        CountingInput(InputStream in, LongConsumer progress) {
+            super(in);
+            this.progress = progress;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) progress.accept(++done);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int r = super.read(buf, off, len);
+            if (r > 0) {
+                done += r;
+                progress.accept(done);
+            }
+            return r;
         }
     }
 

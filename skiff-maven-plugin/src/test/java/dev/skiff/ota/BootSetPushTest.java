@@ -61,6 +61,33 @@ class BootSetPushTest {
     }
 
     @Test
+    void aDeviceWithoutAnSftpServerGetsTheFilesThroughItsShell() throws Exception {
+        // dropbear, the SSH server of many Buildroot devices, has no SFTP of its own.
+        sshd.close();
+        sshd = TestSshd.start(tmp.resolve("sshd-nosftp"), Map.of(), false);
+        Map<String, byte[]> v1 = v1();
+        PushResult r = push(images("v1", v1));
+        assertEquals(PushResult.Action.SWITCHED, r.action());
+        assertEquals(v1.size(), r.uploadedFiles());
+        assertSet(v1, boot);
+        Map<String, byte[]> v2 = changed(v1, "rootfs.cpio.gz", "new rootfs");
+        List<Long> reported = new java.util.ArrayList<>();
+        PushResult r2 = push(images("v2", v2), new PushProgress() {
+            @Override
+            public void uploaded(String path, long done, long total) {
+                reported.add(done);
+            }
+        });
+        assertEquals(1, r2.uploadedFiles());
+        assertEquals((long) "new rootfs".length(), reported.get(reported.size() - 1), "progress reaches the file's size");
+        assertSet(v2, boot);
+        assertSet(v1, boot.resolve(BootSetPush.BACKUP));
+        try (DeviceConnection c = sshd.connect()) {
+            assertFalse(c.hasSftp());
+        }
+    }
+
+    @Test
     void secondPushTransfersNothingAndKeepsTheBackup() throws Exception {
         Path img1 = images("v1", v1());
         Map<String, byte[]> v2 = changed(v1(), "Image", "kernel 2");

@@ -76,6 +76,11 @@ final class TestSshd implements AutoCloseable {
      * session left behind).
      */
     static TestSshd start(Path dir, Map<String, String> sessionEnv) throws Exception {
+        return start(dir, sessionEnv, true);
+    }
+
+    /** As {@link #start(Path, Map)}; {@code sftp=false} serves no SFTP subsystem, as dropbear without sftp-server. */
+    static TestSshd start(Path dir, Map<String, String> sessionEnv, boolean sftp) throws Exception {
         assumeAvailable();
         Files.createDirectories(dir);
         Path hostKey = dir.resolve("ssh_host_ed25519_key");
@@ -104,7 +109,7 @@ final class TestSshd implements AutoCloseable {
                 "StrictModes no",
                 "UseDNS no",
                 "PidFile " + pid,
-                "Subsystem sftp internal-sftp",
+                sftp ? "Subsystem sftp internal-sftp" : "# no SFTP subsystem",
                 "LogLevel VERBOSE",
                 setEnv.toString(),
                 ""), StandardCharsets.UTF_8);
