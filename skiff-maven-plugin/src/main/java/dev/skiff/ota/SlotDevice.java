@@ -203,8 +203,12 @@ public final class SlotDevice {
                     lastProblem = "slot " + slot + " booted and is not committed yet";
                 }
             } catch (SkiffException e) {
+                // A device going down or coming up may also refuse the login for a moment: its SSH
+                // server runs while the keys are not in place yet (SkiffOS copies authorized keys from
+                // persist at boot) or while the shutdown tears them down. The timeout still bounds it,
+                // and its message names the refusal.
                 if (e.getMessage().startsWith("cannot connect") || e.getMessage().contains("lost the connection")
-                        || e.getMessage().contains("SSH handshake")) {
+                        || e.getMessage().contains("SSH handshake") || e.getMessage().startsWith("authentication to")) {
                     lastProblem = e.getMessage();
                     wentDown = true;
                 } else {

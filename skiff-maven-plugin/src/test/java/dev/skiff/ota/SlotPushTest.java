@@ -221,6 +221,29 @@ class SlotPushTest {
     }
 
     @Test
+    void aDeviceThatRefusesTheLoginForAMomentWhileItRebootsIsWaitedFor() throws Exception {
+        // As the real boot test saw: while a device goes down or comes up, its SSH server may run
+        // without the keys in place and refuse the login.
+        abDevice();
+        pushV2();
+        java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
+        DeviceConnection c = sshd.connect();
+        SlotDevice.Trial t;
+        try {
+            t = SlotDevice.rebootTrial(c, () -> {
+                if (refusals.getAndIncrement() < 2) {
+                    throw new SkiffException("authentication to root@127.0.0.1 failed: the device accepted none of the keys tried");
+                }
+                return sshd.connect();
+            }, Duration.ofSeconds(30), PushProgress.NONE);
+        } finally {
+            c.close();
+        }
+        assertEquals(SlotDevice.Outcome.COMMITTED, t.outcome(), t.summary());
+        assertTrue(refusals.get() > 2, "refused twice, then asked again");
+    }
+
+    @Test
     void rebootTrialWhoseHealthCheckFails() throws Exception {
         abDevice();
         write("etc/skiff/health.d/containers", "#!/bin/sh\nexit 1\n");
