@@ -60,7 +60,7 @@ def boot = { String accel ->
     def qemu = ['qemu-system-x86_64', '-machine', 'q35', '-m', '512', '-smp', '1', '-accel', accel,
                 '-bios', '/usr/share/ovmf/OVMF.fd', '-drive', "file=${disk.path},if=virtio,format=raw",
                 '-netdev', "user,id=n0,hostfwd=tcp:127.0.0.1:${port}-:22", '-device', 'virtio-net-pci,netdev=n0',
-                '-display', 'none', '-monitor', 'none', '-serial', "file:${console.path}", '-no-reboot']*.toString()
+                '-display', 'none', '-monitor', 'none', '-serial', "file:${console.path}"]*.toString()
     println "realbuild-qemu: booting with ${accel}: ${qemu.join(' ')}"
     new ProcessBuilder(qemu).redirectErrorStream(true).redirectOutput(qemuLog).start()
 }
@@ -104,6 +104,57 @@ try {
     println "realbuild-qemu: over SSH:\n${out}"
     assert out.contains('skiff.slot=a')
     assert out.contains('booted=a') && out.contains('active=a') : out
+
+    // A second build with one changed file, pushed over the air with the plugin: skiff:push
+    // writes it into slot b, arms a trial and reboots the VM (no -no-reboot above: a guest
+    // reboot is a reboot), the init's skiff-slot commit makes b the default, and skiff:status
+    // reads it back. A nested Maven of the same version, local repository and settings as this
+    // IT's; its user.home is under target/ so ~/.ssh/known_hosts is the test's own.
+    def changed = new File(basedir, 'overrides/root_overlay/etc/skiff-it-build')
+    changed.parentFile.mkdirs()
+    // Unique per run: Buildroot's target directory keeps a file an earlier run's overlay put
+    // there, so a fixed text could already be in the first build of a warm workspace.
+    def nonce = "second build ${UUID.randomUUID()}".toString()
+    changed.text = nonce + '\n'
+    def cache = System.getenv('SKIFF_REALBUILD')
+    def home = new File(basedir, 'target/home')
+    home.mkdirs()
+    def mvn = [new File(System.getProperty('maven.home'), 'bin/mvn').path, '-B',
+               '-s', new File(basedir.parentFile, 'interpolated-settings.xml').path,
+               "-Dmaven.repo.local=${localRepositoryPath}",
+               "-Dskiff.home=${new File(basedir, '../../skiff-home').canonicalPath}",
+               "-Dskiff.buildroot=${System.getenv('SKIFF_TEST_BUILDROOT')}",
+               "-Dskiff.overrideFile=${cache}/local.mk", "-Dskiff.workspacesDir=${cache}/workspaces",
+               "-Dskiff.host=root@127.0.0.1:${port}", "-Dskiff.identity=${basedir}/target/keys/id_ed25519",
+               '-Dskiff.acceptNewHostKey=true', '-Dskiff.reboot=true', '-Dskiff.yes=true', '-Dskiff.timeout=600',
+               // The signed bundle package just wrote, as a user pushes a release: it carries the
+               // version and the hashes the device checks before it arms the slot.
+               "-Dskiff.image=${basedir}/target/realbuild-qemu-1.0.tar", "-Dskiff.trustedKeys=${basedir}/target/keys/release.pub.pem",
+               'package', 'skiff:push', 'skiff:status']*.toString()
+    def pushLog = new File(basedir, 'target/push.log')
+    def pb = new ProcessBuilder(mvn).directory(basedir).redirectErrorStream(true).redirectOutput(pushLog)
+    pb.environment().put('MAVEN_OPTS', "-Duser.home=${home.path}".toString())
+    println "realbuild-qemu: second build and push: ${mvn.join(' ')}"
+    def nested = pb.start()
+    assert nested.waitFor(1800, TimeUnit.SECONDS) : "the second build and push did not end in 30 minutes; log tail:\n" +
+            pushLog.text.readLines().takeRight(40).join('\n')
+    def pushed = pushLog.getText('UTF-8')
+    def tail = { pushed.readLines().takeRight(60).join('\n') + '\nconsole tail:\n' + consoleText().readLines().takeRight(30).join('\n') }
+    assert nested.exitValue() == 0 : "second build and push failed:\n" + tail()
+    println "realbuild-qemu: push and status:\n" + pushed.readLines().findAll { it =~ /skiff:|Slot|slot|[Pp]ush|device/ }.join('\n')
+    assert !pushed.contains('nothing transferred') : 'the second build did not change the image:\n' + tail()
+    assert pushed.contains('The device booted slot b') && pushed.contains('and committed it: it is the default now.') : tail()
+    assert pushed =~ /slot b \([^)]*\): version 1\.0, active, booted/ : tail()
+    out = null
+    for (int i = 0; i < 30 && out == null; i++) {
+        def p = new ProcessBuilder((ssh + ['cat /proc/cmdline /etc/skiff-it-build; /usr/lib/skiff/skiff-slot status'])*.toString()).redirectErrorStream(true).start()
+        def o = p.inputStream.getText('UTF-8')
+        if (p.waitFor() == 0) out = o else sleep 2000
+    }
+    assert out != null : 'no SSH login after the push'
+    println "realbuild-qemu: after the push, over SSH:\n${out}"
+    assert out.contains('skiff.slot=b') && out.contains(nonce) : out
+    assert out.contains('booted=b') && out.contains('active=b') : out
 } finally {
     vm.destroyForcibly()
     vm.waitFor(30, TimeUnit.SECONDS)
