@@ -44,7 +44,10 @@ public final class SlotDevice {
         COMMITTED,
         /** The device came back on the other slot: the trial boot failed or was not taken. */
         FELL_BACK,
-        /** The trial slot booted but a health check failed: the next boot returns to the old slot. */
+        /**
+         * The trial slot booted but a health check failed: the device reboots to the old slot by
+         * itself ({@code fallback_reboot}), and may already have done so when it is asked.
+         */
         FAILED_CHECK,
         /** The trial slot booted but has not committed (nor failed) within the time allowed. */
         NOT_COMMITTED
@@ -59,8 +62,12 @@ public final class SlotDevice {
                 case FELL_BACK -> "The device booted slot " + status.booted() + ", not the trial slot " + slot
                         + ": the update fell back to version " + status.version(status.booted()) + " (last result: "
                         + status.last() + ").";
-                case FAILED_CHECK -> "The device booted slot " + slot + " but did not commit it (" + status.last()
-                        + "): the next boot returns to slot " + status.active() + ".";
+                case FAILED_CHECK -> status.booted().equals(slot)
+                        ? "The device booted slot " + slot + " but did not commit it (" + status.last() + "): it reboots to slot "
+                                + status.active() + " by itself (fallback_reboot in /etc/skiff/slots.conf), or the next boot"
+                                + " returns to it."
+                        : "The device booted slot " + slot + ", which did not commit (" + status.last() + "), and went back to slot "
+                                + status.booted() + " (version " + status.version(status.booted()) + ") by itself.";
                 case NOT_COMMITTED -> "The device booted slot " + slot + " but has not committed it yet (last result: "
                         + status.last() + "); if it never does, the next boot returns to slot " + status.active() + ".";
             };
@@ -224,7 +231,12 @@ public final class SlotDevice {
     }
 
     static Outcome outcome(String trialSlot, SlotStatus now) {
-        if (!now.booted().equals(trialSlot)) return Outcome.FELL_BACK;
+        if (!now.booted().equals(trialSlot)) {
+            // Back on the old slot. The trial ran and failed a check when its commit recorded so
+            // and cleared the trial; a trial that never booted is still armed until the next
+            // boot's commit records fell-back (an older failed-check stays in last till then).
+            return now.trial().equals("none") && now.last().startsWith("failed-check") ? Outcome.FAILED_CHECK : Outcome.FELL_BACK;
+        }
         if (now.active().equals(trialSlot)) return Outcome.COMMITTED;
         if (now.last().startsWith("failed-check")) return Outcome.FAILED_CHECK;
         return Outcome.NOT_COMMITTED;

@@ -25,7 +25,9 @@ final class FakePiDevice {
         Files.createDirectories(root.resolve("usr/lib/skiff"));
         Files.copy(SKIFF_SLOT, root.resolve("usr/lib/skiff/skiff-slot"));
         write(root, "etc/skiff/slots.conf", "scheme=pi-tryboot\ndir_a=/mnt/boot-a\ndir_b=/mnt/boot-b\ncontrol=/mnt/control\n"
-                + "part_a=2\npart_b=3\n");
+                + "part_a=2\npart_b=3\n"
+                // A failed trial stays up for the tests to look at; the one about the fallback sets a delay.
+                + "fallback_reboot=off\n");
         write(root, "mnt/control/autoboot.txt", "[all]\ntryboot_a_b=1\nboot_partition=2\n[tryboot]\nboot_partition=3\n");
         Files.createDirectories(root.resolve("proc/device-tree/chosen/bootloader"));
         Files.write(root.resolve("proc/device-tree/chosen/bootloader/partition"), new byte[] {0, 0, 0, 2});

@@ -1,6 +1,7 @@
 package dev.skiff.ota;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -20,6 +21,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,16 +118,55 @@ class SlotDeviceTest {
         ok("arm", "b");
         ok("reboot-trial");
         assertEquals("b", boot(rebootedToTryboot()));
+        setConf("fallback_reboot", "1");
         DeviceConnection.ExecResult commit = slot("commit");
         assertNotEquals(0, commit.exitStatus());
         assertTrue(commit.stderr().contains("health check 20-app failed"), commit.stderr());
         assertEquals("failed-check:20-app", status().get("last"));
         assertEquals("a", status().get("active"));
-        // The device reboots (or loses power): the bootloader's own rule returns to slot a.
+        // The device goes back by itself, fallback_reboot seconds later: a plain reboot (no
+        // tryboot flag; GRUB's next_entry was used up), so the bootloader's own rule picks slot a.
+        assertTrue(commit.stderr().contains("rebooting to slot a in 1 s"), commit.stderr());
+        assertEquals("reboot", Files.readString(ctl.resolve("reboot")).strip(), "a plain reboot, not into a trial");
+        Files.delete(ctl.resolve("reboot"));
         assertEquals("a", boot(false));
         assertEquals(0, slot("commit").exitStatus());
         Map<String, String> s = status();
         assertEquals(List.of("a", "a", "failed-check:20-app"), List.of(s.get("booted"), s.get("active"), s.get("last")), s.toString());
+    }
+
+    @Test
+    void withFallbackRebootOffAFailedTrialKeepsRunning() throws Exception {
+        setUp("grub");
+        Files.writeString(check("20-app"), "#!/bin/sh\nexit 1\n");
+        writeSet("b", GOOD_2, "2.0");
+        assertEquals("a", boot(false));
+        ok("arm", "b");
+        ok("reboot-trial");
+        assertEquals("b", boot(rebootedToTryboot()));
+        setConf("fallback_reboot", "off");
+        DeviceConnection.ExecResult commit = slot("commit");
+        assertNotEquals(0, commit.exitStatus());
+        assertTrue(commit.stderr().contains("fallback_reboot=off: the trial keeps running"), commit.stderr());
+        assertFalse(Files.exists(ctl.resolve("reboot")), "no reboot");
+        Map<String, String> s = status();
+        assertEquals(List.of("b", "a", "failed-check:20-app"), List.of(s.get("booted"), s.get("active"), s.get("last")), s.toString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"fallback_reboot=soon", "fallback_reboot=", "fallbak_reboot=30", "scheme = grub"})
+    void aBadSlotsConfLineIsRefusedWithTheFileAndLine(String line) throws Exception {
+        setUp("grub");
+        Path conf = root.resolve("etc/skiff/slots.conf");
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(conf));
+        lines.add(line);
+        Files.write(conf, lines);
+        DeviceConnection.ExecResult r = slot("status");
+        assertNotEquals(0, r.exitStatus());
+        String where = line.startsWith("fallback_reboot=") ? conf + ": fallback_reboot=" : conf + ":" + lines.size() + ": unknown key";
+        assertTrue(r.stderr().contains(where), r.stderr());
+        assertTrue(r.stderr().contains(line.startsWith("fallback_reboot=") ? "neither a number of seconds nor off" : "fallback_reboot"),
+                "names the valid keys: " + r.stderr());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -368,6 +409,15 @@ class SlotDeviceTest {
             sshd = TestSshd.start(tmp.resolve("sshd"), Map.of("PATH", bin + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
             device = sshd.connect();
         }
+    }
+
+    /** Sets (or adds) {@code key=value} in the device's slots.conf. */
+    private void setConf(String key, String value) throws IOException {
+        Path conf = root.resolve("etc/skiff/slots.conf");
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(conf));
+        lines.removeIf(l -> l.startsWith(key + "="));
+        lines.add(key + "=" + value);
+        Files.write(conf, lines);
     }
 
     private Map<String, String> conf() throws IOException {

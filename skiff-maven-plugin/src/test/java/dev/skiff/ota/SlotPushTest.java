@@ -253,7 +253,33 @@ class SlotPushTest {
         assertEquals(SlotDevice.Outcome.FAILED_CHECK, t.outcome(), t.summary());
         assertEquals("failed-check:containers", t.status().last());
         assertEquals("a", t.status().active(), "slot a stays the default");
-        assertTrue(t.summary().contains("the next boot returns to slot a"), t.summary());
+        assertTrue(t.summary().contains("it reboots to slot a by itself"), t.summary());
+    }
+
+    @Test
+    void aTrialWhoseHealthCheckFailsGoesBackByItselfAndSaysWhy() throws Exception {
+        abDevice();
+        Files.writeString(root.resolve("etc/skiff/slots.conf"),
+                Files.readString(root.resolve("etc/skiff/slots.conf")).replace("fallback_reboot=off", "fallback_reboot=1"));
+        write("etc/skiff/health.d/containers", "#!/bin/sh\nexit 1\n");
+        root.resolve("etc/skiff/health.d/containers").toFile().setExecutable(true);
+        pushV2();
+        SlotDevice.Trial t = reboot(Duration.ofSeconds(30));
+        assertEquals(SlotDevice.Outcome.FAILED_CHECK, t.outcome(), t.summary());
+        // A second later the model's plain reboot (the firmware without the tryboot flag) runs slot a again.
+        SlotStatus back = null;
+        for (int i = 0; i < 50 && (back == null || !back.booted().equals("a")); i++) {
+            Thread.sleep(200);
+            try (DeviceConnection c = sshd.connect()) {
+                back = new SlotDevice(c, PushProgress.NONE).status().orElseThrow();
+            }
+        }
+        assertEquals(List.of("a", "a", "none", "failed-check:containers"), List.of(back.booted(), back.active(), back.trial(), back.last()),
+                back.toString());
+        SlotDevice.Trial late = new SlotDevice.Trial("b", SlotDevice.outcome("b", back), back);
+        assertEquals(SlotDevice.Outcome.FAILED_CHECK, late.outcome(), "a host that asks only now still learns why");
+        assertTrue(late.summary().contains("did not commit (failed-check:containers), and went back to slot a (version 1.0) by itself"),
+                late.summary());
     }
 
     @Test

@@ -56,6 +56,13 @@ class SlotStatusTest {
         assertEquals(SlotDevice.Outcome.FAILED_CHECK, SlotDevice.outcome("b", failed));
         assertEquals(SlotDevice.Outcome.NOT_COMMITTED, SlotDevice.outcome("b", SlotStatus.parse(STATUS.replace("last=failed-check:containers",
                 "last=none"), DEVICE)));
-        assertEquals(SlotDevice.Outcome.FELL_BACK, SlotDevice.outcome("a", failed), "booted b, the trial was a");
+        // Back on slot b after a trial of a. The trial ran and failed its check (the commit cleared
+        // it and recorded why), then the device rebooted by itself (fallback_reboot):
+        assertEquals(SlotDevice.Outcome.FAILED_CHECK, SlotDevice.outcome("a", failed), "trial a failed its check, b runs again");
+        // ... or it never booted: still armed until the commit of this boot, or recorded as fell-back,
+        // whatever an older trial left in last.
+        assertEquals(SlotDevice.Outcome.FELL_BACK, SlotDevice.outcome("a", SlotStatus.parse(STATUS.replace("trial=none", "trial=a"), DEVICE)));
+        assertEquals(SlotDevice.Outcome.FELL_BACK, SlotDevice.outcome("a", SlotStatus.parse(STATUS.replace("last=failed-check:containers",
+                "last=fell-back"), DEVICE)));
     }
 }
