@@ -82,6 +82,7 @@ public final class DiskLayoutParser extends YamlReader {
                     + MSDOS_MAX_PARTITIONS + " partitions, this layout has " + partNodes.size() + ". Use table: gpt.");
         }
         List<Partition> partitions = new ArrayList<>();
+        long end = PartitionTable.FIRST_PARTITION; // where the next partition starts, exactly
         Map<Partition.Role, Partition> byRole = new EnumMap<>(Partition.Role.class);
         Map<String, Partition> byLabel = new HashMap<>();
         for (int i = 0; i < partNodes.size(); i++) {
@@ -105,7 +106,14 @@ public final class DiskLayoutParser extends YamlReader {
                         + rest.label() + " is followed by " + p.label() + " (line " + p.line() + "). Give "
                         + rest.label() + " a fixed size or move it last.");
             }
+            if (p.size() != null) end = addressable(end, p.size(), table, fields(n, "partitions[" + i + "]", PARTITION).get("size"),
+                    "partitions[" + i + "].size");
             partitions.add(p);
+        }
+        if (size != null && size > maxDisk(table)) {
+            throw error(top.get("size"), "size", layoutSize(size) + " is more than " + table.yamlName() + " addresses ("
+                    + PartitionTable.human(maxDisk(table)) + "). Use size: " + layoutSize(maxDisk(table)) + " or less"
+                    + (table == DiskLayout.Table.MSDOS ? ", or table: gpt." : "."));
         }
 
         List<BootloaderWrite> bootloader = new ArrayList<>();
@@ -367,6 +375,35 @@ public final class DiskLayoutParser extends YamlReader {
     }
 
     // --- sizes --------------------------------------------------------------------------------
+
+    /**
+     * The largest disk a table addresses, in bytes: an msdos entry holds 32-bit sector numbers
+     * (2 TiB); GPT's are 64-bit, but a disk image, a block device offset and sfdisk's own
+     * arithmetic stop at a signed 64-bit byte count, so 4 EiB (2^62) keeps the partition
+     * plan and the backup table in exact {@code long} arithmetic with room to spare.
+     */
+    static long maxDisk(DiskLayout.Table table) {
+        return table == DiskLayout.Table.MSDOS ? (1L << 32) * PartitionTable.SECTOR : 1L << 62;
+    }
+
+    /** Whole MiB in the layout's own syntax, in the largest unit that is exact: 2T, 1536G, 100M. */
+    static String layoutSize(long bytes) {
+        if (bytes % (1L << 40) == 0) return (bytes >> 40) + "T";
+        if (bytes % (1L << 30) == 0) return (bytes >> 30) + "G";
+        return (bytes >> 20) + "M";
+    }
+
+    /** {@code start + size}, refused (file, line, the largest size that fits) past what the table addresses. */
+    private long addressable(long start, long size, DiskLayout.Table table, Node node, String path) {
+        long max = maxDisk(table);
+        if (size > max - start) {
+            long room = (max - start) / PartitionTable.MIB * PartitionTable.MIB;
+            throw error(node, path, layoutSize(size) + " starting at " + PartitionTable.human(start) + " ends past what "
+                    + table.yamlName() + " addresses (" + PartitionTable.human(max) + "). Use size: " + layoutSize(room)
+                    + " or less" + (table == DiskLayout.Table.MSDOS ? ", or table: gpt." : "."));
+        }
+        return start + size;
+    }
 
     /** A size in bytes that must be whole MiB; {@code rest} (null) only where allowed. */
     private Long wholeMib(Node node, String path, boolean restAllowed) {

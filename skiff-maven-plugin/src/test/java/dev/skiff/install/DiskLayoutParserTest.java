@@ -285,6 +285,24 @@ class DiskLayoutParserTest {
     }
 
     @Test
+    void sizesPastWhatTheTableAddressesAreRefusedExactly() throws Exception {
+        // 8796093022207M is just under 2^63 bytes: it fits a long, and the partition plan's sums
+        // used to wrap around to a negative start.
+        String e = error(replace(VALID, "size: 1G", "size: 8796093022207M"));
+        assertTrue(e.startsWith(":18: partitions[1].size: 8796093022207M starting at 257 MiB ends past what msdos addresses (2 TiB)."
+                + " Use size: 2096895M or less, or table: gpt."), e);
+        String gpt = replace(replace(VALID, "table: msdos", "table: gpt"), "bootloader:\n  - file: u-boot.bin\n    offset: 8K\n", "");
+        e = error(replace(gpt, "size: 1G", "size: 8796093022207M"));
+        assertTrue(e.startsWith(":18: partitions[1].size: 8796093022207M starting at 257 MiB ends past what gpt addresses (4194304 TiB)."
+                + " Use size: 4398046510847M or less."), e);
+        e = error(replace(VALID, "size: 2G", "size: 3T"));
+        assertTrue(e.startsWith(":2: size: 3T is more than msdos addresses (2 TiB). Use size: 2T or less, or table: gpt."), e);
+        // What the tables do address still parses: 3T on GPT, 2T on msdos.
+        assertEquals(3L << 40, DiskLayoutParser.parse(write(replace(gpt, "size: 2G", "size: 3T"))).size());
+        assertEquals(2L << 40, DiskLayoutParser.parse(write(replace(VALID, "size: 2G", "size: 2T"))).size());
+    }
+
+    @Test
     void layoutSizeMustHoldThePartitions() throws Exception {
         String e = error(replace(VALID, "size: 2G", "size: 1G"));
         assertTrue(e.startsWith(":2: size: 1 GiB is too small for the partitions"), e);
