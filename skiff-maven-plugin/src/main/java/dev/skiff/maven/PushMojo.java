@@ -75,7 +75,10 @@ public class PushMojo extends AbstractImageMojo {
     @Parameter(property = "skiff.reboot", defaultValue = "false")
     private boolean reboot;
 
-    /** How long {@code -Dskiff.reboot} waits for the device to come back and commit, in seconds. */
+    /**
+     * Seconds: how long {@code -Dskiff.reboot} waits for the device to come back and commit, and
+     * how long any one command on the device may go without a byte either way before it is stopped.
+     */
     @Parameter(property = "skiff.timeout", defaultValue = "300")
     private int timeout;
 
@@ -106,9 +109,11 @@ public class PushMojo extends AbstractImageMojo {
             }
         };
         if (timeout <= 0) throw new SkiffException("skiff.timeout must be a positive number of seconds, not " + timeout + ".");
+        java.util.function.Supplier<DeviceConnection> connect = () -> DeviceConnection.open(address, hostKeys, identities, getLog()::warn)
+                .commandTimeout(Duration.ofSeconds(timeout));
         dev.skiff.layer.LayerCatalog catalog = catalog();
         if (rollback) {
-            try (DeviceConnection device = DeviceConnection.open(address, hostKeys, identities, getLog()::warn)) {
+            try (DeviceConnection device = connect.get()) {
                 SlotDevice slots = new SlotDevice(device, progress);
                 if (slots.status().isPresent()) {
                     SlotStatus after = slots.rollback();
@@ -138,7 +143,7 @@ public class PushMojo extends AbstractImageMojo {
                 files = PushFile.allOf(source);
             }
             String dir = remoteBootDir != null ? remoteBootDir : pushDir(layout);
-            try (DeviceConnection device = DeviceConnection.open(address, hostKeys, identities, getLog()::warn)) {
+            try (DeviceConnection device = connect.get()) {
                 SlotDevice slots = new SlotDevice(device, progress);
                 Optional<SlotStatus> status = slots.status();
                 String single = SlotDevice.singleSetReason(address, status, layout != null && layout.slots().isPresent(),
@@ -159,7 +164,7 @@ public class PushMojo extends AbstractImageMojo {
                         return;
                     }
                     SlotDevice.Trial t = SlotDevice.rebootTrial(device,
-                            () -> DeviceConnection.open(address, hostKeys, identities, getLog()::warn), Duration.ofSeconds(timeout), progress);
+                            connect, Duration.ofSeconds(timeout), progress);
                     if (t.outcome() != SlotDevice.Outcome.COMMITTED) throw new SkiffException(t.summary());
                     getLog().info(t.summary());
                     return;

@@ -1,5 +1,6 @@
 package dev.skiff.maven;
 
+import dev.skiff.SkiffException;
 import dev.skiff.ota.BootSetPush;
 import dev.skiff.ota.ClientIdentities;
 import dev.skiff.ota.DeviceAddress;
@@ -10,6 +11,7 @@ import dev.skiff.ota.SlotDevice;
 import dev.skiff.ota.SlotStatus;
 import java.io.File;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -43,6 +45,10 @@ public class StatusMojo extends AbstractSkiffMojo {
     @Parameter(property = "skiff.acceptNewHostKey", defaultValue = "false")
     private boolean acceptNewHostKey;
 
+    /** Seconds any one command on the device may go without a byte either way before it is stopped (as skiff:push). */
+    @Parameter(property = "skiff.timeout", defaultValue = "300")
+    private int timeout;
+
     /** Skip this goal. */
     @Parameter(property = "skiff.status.skip", defaultValue = "false")
     private boolean skip;
@@ -59,7 +65,9 @@ public class StatusMojo extends AbstractSkiffMojo {
         Path sshDir = Path.of(System.getProperty("user.home"), ".ssh");
         HostKeyPolicy hostKeys = HostKeyPolicy.forSshDir(sshDir, acceptNewHostKey);
         ClientIdentities identities = ClientIdentities.resolve(identity == null ? null : identity.toPath().toAbsolutePath(), sshDir);
-        try (DeviceConnection device = DeviceConnection.open(address, hostKeys, identities, getLog()::warn)) {
+        if (timeout <= 0) throw new SkiffException("skiff.timeout must be a positive number of seconds, not " + timeout + ".");
+        try (DeviceConnection device = DeviceConnection.open(address, hostKeys, identities, getLog()::warn)
+                .commandTimeout(Duration.ofSeconds(timeout))) {
             Optional<SlotStatus> slots = new SlotDevice(device, PushProgress.NONE).status();
             if (slots.isPresent()) {
                 getLog().info(address + ": A/B boot slots");

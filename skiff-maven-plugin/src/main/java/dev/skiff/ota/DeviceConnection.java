@@ -3,6 +3,7 @@ package dev.skiff.ota;
 import dev.skiff.SkiffException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,12 +50,21 @@ public final class DeviceConnection implements AutoCloseable {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Most a device may say on stdout or stderr for one command. Every command Skiff runs
+     * answers in lines (sums, key=value, a reason); more than this is a broken or hostile device,
+     * and buffering it without bound would exhaust the build's memory.
+     */
+    static final int OUTPUT_CAP = 1 << 20;
+    /** {@code skiff.timeout}'s default: how long a command may go without a byte either way. */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(300);
 
     private final DeviceAddress address;
     private final SshClient client;
     private final ClientSession session;
     private SftpClient sftp;
     private Boolean sftpMissing;
+    private volatile Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
 
     private DeviceConnection(DeviceAddress address, SshClient client, ClientSession session) {
         this.address = address;
@@ -128,32 +138,167 @@ public final class DeviceConnection implements AutoCloseable {
         return address;
     }
 
+    /**
+     * Sets how long a command may run without a byte going to or coming from the device
+     * ({@code skiff.timeout}); past it the command is stopped and fails, naming it. Not a bound on
+     * a command that makes progress: an upload through the shell or a long list of sums is fine.
+     */
+    public DeviceConnection commandTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout " + timeout);
+        this.commandTimeout = timeout;
+        return this;
+    }
+
     /** Runs {@code command} through the login shell and waits for it; stdin is empty. */
     public ExecResult exec(String command) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        return exec(command, new ByteArrayInputStream(new byte[0]));
+    }
+
+    /**
+     * Runs {@code command} through the login shell with {@code stdin} as its input, and waits for
+     * it: until it exits, or it has been silent both ways for {@link #commandTimeout}, or it said
+     * more than {@link #OUTPUT_CAP} on stdout or stderr. The last two stop the command and fail.
+     */
+    private ExecResult exec(String command, InputStream stdin) {
+        Activity activity = new Activity();
+        CappedOutput out = new CappedOutput(activity);
+        CappedOutput err = new CappedOutput(activity);
         try (ChannelExec ch = session.createExecChannel(command)) {
-            ch.setIn(new ByteArrayInputStream(new byte[0]));
+            ch.setIn(new ActiveInput(stdin, activity));
             ch.setOut(out);
             ch.setErr(err);
             ch.open().verify(CONNECT_TIMEOUT);
-            Set<ClientChannelEvent> events = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED, ClientChannelEvent.EXIT_STATUS), 0L);
+            Set<ClientChannelEvent> events;
+            while (true) {
+                events = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED, ClientChannelEvent.EXIT_STATUS), Duration.ofMillis(200));
+                if (events.contains(ClientChannelEvent.EXIT_STATUS) || events.contains(ClientChannelEvent.CLOSED)) break;
+                if (out.overflow() || err.overflow()) {
+                    ch.close(true);
+                    throw flood(command, out.overflow() ? "stdout" : "stderr");
+                }
+                if (activity.silentFor() > commandTimeout.toNanos()) {
+                    ch.close(true);
+                    throw new SkiffException("no answer from " + address + " for " + commandTimeout.toSeconds() + " s while running "
+                            + describe(command) + "; the command was stopped. A device that is busy for longer needs a longer"
+                            + " -Dskiff.timeout (seconds).");
+                }
+            }
             if (!events.contains(ClientChannelEvent.EXIT_STATUS)) {
                 ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(5));
             } else {
                 ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(30));
             }
+            if (out.overflow() || err.overflow()) throw flood(command, out.overflow() ? "stdout" : "stderr");
             Integer status = ch.getExitStatus();
             if (status == null) {
                 String signal = ch.getExitSignal();
                 throw new SkiffException(signal != null
-                        ? "the command on " + address + " was killed by signal " + signal + (err.size() > 0 ? ": " + text(err) : "")
+                        ? "the command on " + address + " was killed by signal " + signal + (err.size() > 0 ? ": " + err.text() : "")
                         : "lost the connection to " + address + " while running a command on it" + (session.isOpen() ? "" : " (session closed)") + ".");
             }
-            return new ExecResult(status, text(out), text(err));
+            return new ExecResult(status, out.text(), err.text());
         } catch (IOException | IllegalStateException e) { // MINA: ISE when the session is already closing
             throw new SkiffException("lost the connection to " + address + " while running a command on it: " + rootMessage(e), e);
         }
+    }
+
+    private SkiffException flood(String command, String stream) {
+        return new SkiffException(address + " sent more than " + OUTPUT_CAP / 1024 + " KiB on " + stream + " while running "
+                + describe(command) + "; Skiff stopped the command and reads no further (its commands answer in lines, so the"
+                + " device or its shell is broken: check its login scripts, such as an echo in ~/.profile).");
+    }
+
+    /** A command as an error names it: its first line, shortened. */
+    static String describe(String command) {
+        String first = command.strip().lines().findFirst().orElse("");
+        return "'" + (first.length() > 60 ? first.substring(0, 60) + "..." : first) + "'";
+    }
+
+    /** When a byte last went to or came from the device, for the command timeout. */
+    private static final class Activity {
+        private volatile long last = System.nanoTime();
+
+        void touch() {
+            last = System.nanoTime();
+        }
+
+        long silentFor() {
+            return System.nanoTime() - last;
+        }
+    }
+
+    /** Keeps the first {@link #OUTPUT_CAP} bytes a command writes; drops the rest and remembers it did. */
+    private static final class CappedOutput extends OutputStream {
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private final Activity activity;
+        private volatile boolean overflow;
+
+        CappedOutput(Activity activity) {
+            this.activity = activity;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            activity.touch();
+            int room = OUTPUT_CAP - kept.size();
+            if (len > room) overflow = true;
+            kept.write(b, off, Math.min(len, room));
+        }
+
+        boolean overflow() {
+            return overflow;
+        }
+
+        synchronized int size() {
+            return kept.size();
+        }
+
+        synchronized String text() {
+            return printable(kept.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The command's stdin, marking activity as the device takes it. */
+    private static final class ActiveInput extends FilterInputStream {
+        private final Activity activity;
+
+        ActiveInput(InputStream in, Activity activity) {
+            super(in);
+            this.activity = activity;
+        }
+
+        @Override
+        public int read() throws IOException {
+            activity.touch();
+            return super.read();
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            activity.touch();
+            return super.read(buf, off, len);
+        }
+    }
+
+    /**
+     * What a device said, safe to log: control characters other than newline and tab (escape
+     * sequences that could rewrite the build's terminal or fake log lines, carriage returns, NUL)
+     * are dropped, as are DEL and the C1 controls.
+     */
+    static String printable(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean control = (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f);
+            if (control && b == null) b = new StringBuilder(s.length()).append(s, 0, i);
+            else if (!control && b != null) b.append(c);
+        }
+        return b == null ? s : b.toString();
     }
 
     /** Runs a command that must succeed; {@code what} names it in the error, with the exit status and stderr. */
@@ -243,27 +388,15 @@ public final class DeviceConnection implements AutoCloseable {
     }
 
     private void writeByShell(String remotePath, InputStream content) {
-        try (ChannelExec ch = session.createExecChannel("cat > " + Shell.quote(remotePath))) {
-            ch.setIn(content);
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            ch.setOut(new ByteArrayOutputStream());
-            ch.setErr(err);
-            ch.open().verify(CONNECT_TIMEOUT);
-            ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 0L);
-            Integer status = ch.getExitStatus();
-            if (status == null) {
-                throw new SkiffException("lost the connection to " + address + " while writing (no SFTP server; sent with cat)"
-                        + (session.isOpen() ? "" : " (session closed)"));
-            }
-            if (status != 0) throw new SkiffException("cat > " + remotePath + " exited with status " + status
-                    + (err.size() > 0 ? ": " + text(err) : ""));
-        } catch (IOException | IllegalStateException e) {
-            throw new SkiffException("lost the connection to " + address + " while writing: " + rootMessage(e), e);
+        ExecResult r = exec("cat > " + Shell.quote(remotePath), content);
+        if (r.exitStatus() != 0) {
+            throw new SkiffException("cat > " + remotePath + " (the device has no SFTP server) exited with status "
+                    + r.exitStatus() + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()));
         }
     }
 
     /** Reports the bytes read so far, as the SFTP upload reports the bytes written. */
-    private static final class CountingInput extends java.io.FilterInputStream {
+    private static final class CountingInput extends FilterInputStream {
         private final LongConsumer progress;
         private long done;
 
@@ -377,7 +510,4 @@ public final class DeviceConnection implements AutoCloseable {
         return msg == null ? e.getClass().getSimpleName() : msg;
     }
 
-    private static String text(ByteArrayOutputStream b) {
-        return b.toString(StandardCharsets.UTF_8);
-    }
 }
