@@ -33,10 +33,23 @@ import java.util.stream.Stream;
  * never leaves a half-written configuration behind.
  */
 public final class Configure {
+    /** The chain as the user gave it, in the final directory: its first layer is the board. */
+    public static final String REQUEST_FILE = "skiff_request";
+
     private final BuildrootMake make;
+    private final boolean reconfigure;
 
     public Configure(BuildrootMake make) {
+        this(make, false);
+    }
+
+    /**
+     * @param reconfigure {@code skiff.reconfigure}: configure a workspace that was built for
+     *     another target architecture anyway (otherwise refused)
+     */
+    public Configure(BuildrootMake make, boolean reconfigure) {
         this.make = make;
+        this.reconfigure = reconfigure;
     }
 
     public ConfigureResult run(ConfigureRequest req, BuildrootTree tree, Consumer<String> log) {
@@ -51,8 +64,12 @@ public final class Configure {
         try {
             if (Files.isRegularFile(fpFile) && Files.isRegularFile(dotConfig)
                     && Files.readString(fpFile, StandardCharsets.UTF_8).trim().equals(fingerprint)) {
-                return new ConfigureResult(eff, fin, dotConfig, fingerprint, true, List.of(), false);
+                // The same expanded chain may be asked for by another first layer (the board).
+                writeRequest(fin, req.chain());
+                return new ConfigureResult(eff, fin, dotConfig, fingerprint, true, List.of(), false, null);
             }
+            String oldChain = readIfExists(fin.resolve("skiff_config"));
+            String previousChain = oldChain == null || oldChain.trim().equals(eff.chain().text()) ? null : oldChain.trim();
             Files.createDirectories(ws);
             outputLink(ws);
             Path staging = ws.resolve("skiff.staging");
@@ -61,6 +78,7 @@ public final class Configure {
             FileTree.delete(staging);
             FileTree.delete(previous);
             ConfigDirectory.write(eff, staging);
+            writeRequest(staging, req.chain());
 
             String oldCflags = readIfExists(fin.resolve("cflags"));
             if (Files.exists(fin)) Files.move(fin, previous, StandardCopyOption.ATOMIC_MOVE);
@@ -73,6 +91,7 @@ public final class Configure {
                 MakeResult r = make.run(defconfig(eff, tree, ws), log);
                 if (!r.succeeded()) throw r.failure("make defconfig");
                 DotConfig actual = DotConfig.read(dotConfig);
+                refuseArchSwitch(req, ws, configBackup, actual, previousChain);
                 List<Path> kconfig = new ArrayList<>(List.of(tree.dir()));
                 eff.externals().forEach(x -> kconfig.add(x.dir()));
                 dropped = excuse(eff, req, actual, SymbolCheck.check(eff.fragment(KconfigKind.BUILDROOT), actual,
@@ -94,7 +113,7 @@ public final class Configure {
             Files.writeString(fpFile, fingerprint + "\n", StandardCharsets.UTF_8);
             FileTree.delete(previous);
             Files.deleteIfExists(configBackup);
-            return new ConfigureResult(eff, fin, dotConfig, fingerprint, false, dropped, stampsRemoved);
+            return new ConfigureResult(eff, fin, dotConfig, fingerprint, false, dropped, stampsRemoved, previousChain);
         } catch (IOException e) {
             throw new SkiffException("configure of workspace " + req.workspace() + " failed: " + e, e);
         }
@@ -196,6 +215,47 @@ public final class Configure {
             }
         }
         return removed;
+    }
+
+    private static void writeRequest(Path dir, String chain) throws IOException {
+        Path f = dir.resolve(REQUEST_FILE);
+        String text = chain.trim() + "\n";
+        if (!text.equals(readIfExists(f))) Files.writeString(f, text, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A workspace built for one architecture and configured for another would mix two builds:
+     * Buildroot keeps its toolchain, host tools and packages and only rebuilds what it notices,
+     * so the build fails late or links the old target's objects. Refused unless
+     * {@code skiff.reconfigure}; the caller's rollback puts the previous configuration back.
+     */
+    private void refuseArchSwitch(ConfigureRequest req, Path ws, Path configBackup, DotConfig actual, String previousChain)
+            throws IOException {
+        if (reconfigure || !Files.isRegularFile(configBackup) || !built(ws)) return;
+        String before = DotConfig.read(configBackup).value("BR2_ARCH");
+        String after = actual.value("BR2_ARCH");
+        if (before == null || after == null || before.equals(after)) return;
+        throw new SkiffException("workspace " + req.workspace() + " (" + ws + ") was built for " + unquote(before)
+                + (previousChain == null ? "" : " (chain " + previousChain + ")") + "; chain " + req.chain() + " targets "
+                + unquote(after) + ". Buildroot would reuse the " + unquote(before) + " toolchain and packages. Build it in a"
+                + " workspace of its own (-Dskiff.workspace=<name>), remove this one first (mvn skiff:clean), or configure it"
+                + " anyway with -Dskiff.reconfigure=true. Nothing was changed.");
+    }
+
+    /**
+     * Whether Buildroot has built a package in {@code ws}: {@code build/} has an entry other than
+     * {@code buildroot-config}, where {@code make defconfig} itself builds kconfig.
+     */
+    private static boolean built(Path ws) throws IOException {
+        Path build = ws.resolve("build");
+        if (!Files.isDirectory(build)) return false;
+        try (Stream<Path> entries = Files.list(build)) {
+            return entries.anyMatch(p -> !p.getFileName().toString().equals("buildroot-config"));
+        }
+    }
+
+    private static String unquote(String v) {
+        return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
     }
 
     private static String readIfExists(Path p) throws IOException {

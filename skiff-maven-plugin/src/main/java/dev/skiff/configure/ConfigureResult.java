@@ -10,6 +10,8 @@ import java.util.List;
  * @param skipped true when the fingerprint matched and nothing was redone
  * @param dropped symbols Kconfig did not keep as asked; all allowed, or the step would have failed
  * @param gccStampsRemoved true when changed cflags forced gcc to be reconfigured
+ * @param previousChain the expanded chain the workspace was configured for before, when it was
+ *     another one; null when it is the same or the workspace is new
  */
 public record ConfigureResult(
         EffectiveConfig effective,
@@ -18,7 +20,8 @@ public record ConfigureResult(
         String fingerprint,
         boolean skipped,
         List<DroppedSymbol> dropped,
-        boolean gccStampsRemoved) {
+        boolean gccStampsRemoved,
+        String previousChain) {
     public ConfigureResult {
         dropped = List.copyOf(dropped);
     }

@@ -23,6 +23,13 @@ public class ConfigureMojo extends AbstractSkiffMojo {
     @Parameter(property = "skiff.configure.skip", defaultValue = "false")
     private boolean skip;
 
+    /**
+     * Configure a workspace that was built for another target architecture anyway (refused
+     * otherwise: Buildroot would reuse the old toolchain and packages).
+     */
+    @Parameter(property = "skiff.reconfigure", defaultValue = "false")
+    private boolean reconfigure;
+
     @Override
     protected boolean skipped() {
         return skip;
@@ -36,9 +43,14 @@ public class ConfigureMojo extends AbstractSkiffMojo {
         ConfigureResult r;
         // Configure rewrites .config and skiff/: never while another build uses the workspace.
         try (WorkspaceLock lock = WorkspaceLock.acquire(req.workspaceDir(), "skiff:configure")) {
-            r = new Configure(new BuildrootMake()).run(req, tree, line -> getLog().debug(line));
+            r = new Configure(new BuildrootMake(), reconfigure).run(req, tree, line -> getLog().debug(line));
         }
         r.effective().warnings().forEach(getLog()::warn);
+        if (r.previousChain() != null) {
+            getLog().warn("Workspace " + req.workspace() + " was configured for chain " + r.previousChain() + " before; Buildroot"
+                    + " keeps what it built for it (a file a layer no longer in the chain put into the target stays there)."
+                    + " For a separate build use -Dskiff.workspace=<name>; for a clean one, mvn skiff:clean first.");
+        }
         getLog().info("Chain: " + r.effective().chain().text());
         if (r.skipped()) {
             getLog().info("Configuration unchanged (fingerprint " + r.fingerprint().substring(0, 12) + "); nothing to do.");

@@ -101,6 +101,53 @@ class RealConfigureTest {
     }
 
     @Test
+    void aWorkspaceBuiltForOneArchitectureIsNotSwitchedToAnotherWithoutSkiffReconfigure() throws Exception {
+        BuildrootTree tree = RealBuildroot.tree();
+        MergeFixture f = stockOnly();
+        f.layers.layer("acme/pc", "pc", null);
+        f.layers.file("acme/pc/buildroot/00-arch", "BR2_x86_64=y\n");
+        f.layers.layer("acme/pc2", "pc2", null);
+        f.layers.file("acme/pc2/buildroot/00-arch", "BR2_x86_64=y\nBR2_PACKAGE_HTOP=y\n");
+        f.layers.layer("acme/board", "board", null);
+        f.layers.file("acme/board/buildroot/00-arch", "BR2_aarch64=y\n");
+        f.allow = List.of("BR2_x86_*"); // base/pre's x86-64 CPU variant, which an aarch64 board drops
+        ConfigureResult first = configure(f, "acme/pc", tree);
+        assertEquals(null, first.previousChain(), "a new workspace has no previous chain");
+        assertEquals("acme/pc\n", Files.readString(first.finalDir().resolve(Configure.REQUEST_FILE)), "the board is recorded");
+        // Before anything is built a switch costs nothing, so it is not refused.
+        ConfigureResult unbuilt = configure(f, "acme/board", tree);
+        assertEquals("acme/pc", unbuilt.previousChain());
+        configure(f, "acme/pc", tree);
+        // Built: Buildroot's build/ has entries.
+        Files.createDirectories(f.workspaceDir.resolve("build/host-gcc-final-14.3.0"));
+        String config = Files.readString(f.workspaceDir.resolve(".config"));
+        SkiffException e = assertThrows(SkiffException.class, () -> configure(f, "acme/board", tree));
+        assertTrue(e.getMessage().contains("was built for x86_64 (chain acme/pc); chain acme/board targets aarch64"), e.getMessage());
+        assertTrue(e.getMessage().contains("-Dskiff.workspace=<name>") && e.getMessage().contains("-Dskiff.reconfigure=true")
+                && e.getMessage().endsWith("Nothing was changed."), e.getMessage());
+        assertEquals(config, Files.readString(f.workspaceDir.resolve(".config")), "the previous .config is back");
+        assertEquals("acme/pc\n", Files.readString(first.finalDir().resolve("skiff_config")));
+        assertEquals("acme/pc\n", Files.readString(first.finalDir().resolve(Configure.REQUEST_FILE)));
+        // Another chain for the same architecture goes ahead; the mojo warns with the previous chain.
+        assertEquals("acme/pc", configure(f, "acme/pc2", tree).previousChain());
+        // -Dskiff.reconfigure=true: the switch is the user's decision.
+        ConfigureResult forced = new Configure(new BuildrootMake(), true).run(f.request("acme/board"), tree, line -> { });
+        assertEquals("acme/pc2", forced.previousChain());
+        assertTrue(Files.readString(f.workspaceDir.resolve(".config")).contains("\nBR2_ARCH=\"aarch64\"\n"));
+    }
+
+    @Test
+    void aMisspeltPackageGetsTheNearestOptionOfTheRealBuildroot() throws Exception {
+        BuildrootTree tree = RealBuildroot.tree();
+        MergeFixture f = stockOnly();
+        f.layers.layer("acme/typo", "typo", null);
+        Path frag = f.layers.file("acme/typo/buildroot/10-typo", "BR2_PACKAGE_NANOO=y\n");
+        SkiffException e = assertThrows(SkiffException.class, () -> configure(f, "acme/typo", tree));
+        assertTrue(e.getMessage().contains("BR2_PACKAGE_NANOO=y  from acme/typo at " + frag + ":1: no Kconfig file of this Buildroot"
+                + " or the layers' external trees defines BR2_PACKAGE_NANOO; did you mean BR2_PACKAGE_NANO"), e.getMessage());
+    }
+
+    @Test
     void reconfigurationIsSkippedOnlyWhileEveryInputIsUnchanged() throws Exception {
         BuildrootTree tree = RealBuildroot.tree();
         MergeFixture f = stockOnly();
