@@ -5,8 +5,19 @@ package dev.skiff.kconfig;
  *
  * @param actual what the final configuration has, or null when the symbol is absent or unset
  * @param excuse why it does not fail the build, or {@link Excuse#NONE} if it does
+ * @param nearest for a symbol no Kconfig file of the trees defines (a typo, or an option this
+ *     Buildroot does not have), the defined symbols closest to it, possibly none; null when the
+ *     symbol is defined or the trees were not read
  */
-public record DroppedSymbol(Assignment requested, String actual, Kind kind, Excuse excuse) {
+public record DroppedSymbol(Assignment requested, String actual, Kind kind, Excuse excuse, java.util.List<String> nearest) {
+    public DroppedSymbol {
+        nearest = nearest == null ? null : java.util.List.copyOf(nearest);
+    }
+
+    public DroppedSymbol(Assignment requested, String actual, Kind kind, Excuse excuse) {
+        this(requested, actual, kind, excuse, null);
+    }
+
     public enum Kind {
         /** Asked for a value; Kconfig left the symbol unset or removed it (missing dependency, renamed, removed). */
         DROPPED,
@@ -39,14 +50,17 @@ public record DroppedSymbol(Assignment requested, String actual, Kind kind, Excu
     }
 
     public DroppedSymbol withExcuse(Excuse e) {
-        return new DroppedSymbol(requested, actual, kind, e);
+        return new DroppedSymbol(requested, actual, kind, e, nearest);
     }
 
     /** What happened to the symbol, in words. */
     public String reason() {
         String got = actual == null ? "unset" : requested.symbol() + "=" + actual;
         return switch (kind) {
-            case DROPPED -> "dropped by Kconfig (unmet dependency, renamed or removed option)";
+            case DROPPED -> nearest == null ? "dropped by Kconfig (unmet dependency, renamed or removed option)"
+                    : "no Kconfig file of this Buildroot or the layers' external trees defines " + requested.symbol()
+                    + (nearest.isEmpty() ? " (misspelt, or an option of another Buildroot release)"
+                            : "; did you mean " + String.join(", ", nearest) + "?");
             case CHANGED -> "changed by Kconfig to " + got;
             case FORCED -> "forced on by another option (" + got + ")";
             case IGNORED -> "unquoted value skipped by Kconfig (now " + got + "); write " + requested.symbol()

@@ -31,14 +31,17 @@ public final class KconfigChoices {
 
     private final List<Path> trees;
     private Map<String, Set<String>> groupOf;
+    /** Every symbol a {@code config} or {@code menuconfig} line defines, choice or not. */
+    private Set<String> defined;
 
-    private KconfigChoices(List<Path> trees, Map<String, Set<String>> groupOf) {
+    private KconfigChoices(List<Path> trees, Map<String, Set<String>> groupOf, Set<String> defined) {
         this.trees = List.copyOf(trees);
         this.groupOf = groupOf;
+        this.defined = defined;
     }
 
     public static KconfigChoices none() {
-        return new KconfigChoices(List.of(), Map.of());
+        return new KconfigChoices(List.of(), Map.of(), Set.of());
     }
 
     /**
@@ -46,12 +49,13 @@ public final class KconfigChoices {
      * read on first use: most configurations never need them.
      */
     public static KconfigChoices scan(List<Path> trees) {
-        return new KconfigChoices(trees, null);
+        return new KconfigChoices(trees, null, null);
     }
 
     private synchronized Map<String, Set<String>> groups() {
         if (groupOf != null) return groupOf;
         Map<String, Set<String>> g = new HashMap<>();
+        Set<String> all = new java.util.HashSet<>();
         for (Path given : trees) {
             if (!Files.isDirectory(given)) continue;
             List<Path> files = new ArrayList<>();
@@ -76,13 +80,18 @@ public final class KconfigChoices {
             } catch (IOException e) {
                 throw new SkiffException("cannot read the Kconfig files of " + given + ": " + e.getMessage(), e);
             }
-            for (Path f : files) read(f, g);
+            for (Path f : files) read(f, g, all);
         }
         groupOf = g;
+        defined = Collections.unmodifiableSet(all);
         return g;
     }
 
     static void read(Path file, Map<String, Set<String>> groupOf) {
+        read(file, groupOf, new java.util.HashSet<>());
+    }
+
+    static void read(Path file, Map<String, Set<String>> groupOf, Set<String> defined) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
@@ -91,6 +100,8 @@ public final class KconfigChoices {
         }
         List<String> members = null;
         for (String line : lines) {
+            Matcher def = CONFIG.matcher(line);
+            if (def.matches()) defined.add(def.group(1));
             if (members == null) {
                 if (CHOICE.matcher(line).matches()) members = new ArrayList<>();
                 continue;
@@ -104,6 +115,15 @@ public final class KconfigChoices {
             Matcher m = CONFIG.matcher(line);
             if (m.matches()) members.add(m.group(1));
         }
+    }
+
+    /**
+     * Every symbol the trees define; empty when no tree was given (then nothing can be said
+     * about a symbol being unknown).
+     */
+    public Set<String> defined() {
+        groups();
+        return defined;
     }
 
     /** The other members of {@code symbol}'s choice; empty when it is not in one. */

@@ -43,7 +43,12 @@ public final class SymbolCheck {
             } else if (!got.equals(a.value())) {
                 kind = DroppedSymbol.Kind.CHANGED;
             }
-            if (kind != null) out.add(new DroppedSymbol(a, got, kind, allowed(sym, allowList)));
+            if (kind == null) continue;
+            DroppedSymbol d = new DroppedSymbol(a, got, kind, allowed(sym, allowList));
+            if (kind == DroppedSymbol.Kind.DROPPED && !choices.defined().isEmpty() && !choices.defined().contains(sym)) {
+                d = new DroppedSymbol(a, got, kind, d.excuse(), dev.skiff.NearestNames.of(sym, choices.defined(), 3));
+            }
+            out.add(d);
         }
         return out;
     }

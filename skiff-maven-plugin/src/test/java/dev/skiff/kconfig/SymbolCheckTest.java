@@ -159,6 +159,24 @@ class SymbolCheckTest {
     }
 
     @Test
+    void aSymbolNoKconfigFileDefinesGetsTheNearestDefinedOnes() throws IOException {
+        KconfigChoices tree = archChoice();
+        Map<String, DroppedSymbol> m = bySymbol(SymbolCheck.check(requested("BR2_NOT_IN_A_CHOISE=y", "BR2_QQQQQQQQQQQQQQQQQQ=y",
+                "BR2_NOT_IN_A_CHOICE=y"), dotConfig(), List.of(), tree));
+        assertEquals(List.of("BR2_NOT_IN_A_CHOICE"), m.get("BR2_NOT_IN_A_CHOISE").nearest());
+        assertTrue(m.get("BR2_NOT_IN_A_CHOISE").describe().contains("no Kconfig file of this Buildroot or the layers' external trees"
+                + " defines BR2_NOT_IN_A_CHOISE; did you mean BR2_NOT_IN_A_CHOICE?"), m.get("BR2_NOT_IN_A_CHOISE").describe());
+        assertEquals(List.of(), m.get("BR2_QQQQQQQQQQQQQQQQQQ").nearest());
+        assertTrue(m.get("BR2_QQQQQQQQQQQQQQQQQQ").describe().contains("(misspelt, or an option of another Buildroot release)"));
+        // Defined but dropped (an unmet dependency): the usual reason, no suggestion.
+        assertEquals(null, m.get("BR2_NOT_IN_A_CHOICE").nearest());
+        assertTrue(m.get("BR2_NOT_IN_A_CHOICE").describe().contains("dropped by Kconfig (unmet dependency"));
+        // The allow-list still applies, and keeps the suggestion.
+        DroppedSymbol allowed = SymbolCheck.check(requested("BR2_NOT_IN_A_CHOISE=y"), dotConfig(), List.of("BR2_NOT_*"), tree).get(0);
+        assertTrue(allowed.allowed() && allowed.withExcuse(DroppedSymbol.Excuse.SKIFFOS).nearest().equals(List.of("BR2_NOT_IN_A_CHOICE")));
+    }
+
+    @Test
     void theChoicesOfATreeReachedThroughALinkAreFound() throws IOException {
         // skiffos/buildroot is often a link to a checkout elsewhere: the walk must go through it.
         archChoice();
