@@ -62,10 +62,26 @@ abstract class AbstractImageMojo extends AbstractSkiffMojo {
             getLog().info("Extracting and verifying " + bundle);
             return ImageSource.fromBundle(bundle, scratchDir(), trusted, getLog()::info);
         }
-        String c = chain();
-        String board = c == null || c.isBlank() ? null : ChainExpansion.parse(c, chainSource()).get(0).toString();
-        return ImageSource.fromDirectory(workspaceDir(workspaceId()).resolve("images"), workspaceChain(catalog), board,
+        return ImageSource.fromDirectory(workspaceDir(workspaceId()).resolve("images"), workspaceChain(catalog), workspaceBoard(),
                 trusted);
+    }
+
+    /**
+     * The board of the workspace's build: the first layer of the chain it was configured with
+     * ({@code skiff/skiff_request}), so board and chain come from one build; without that record
+     * (a workspace configured by an older plugin, or none yet) the first layer of the configured chain.
+     */
+    protected String workspaceBoard() {
+        Path request = workspaceDir(workspaceId()).resolve("skiff").resolve(dev.skiff.configure.Configure.REQUEST_FILE);
+        String c;
+        String source;
+        try {
+            c = Files.isRegularFile(request) ? Files.readString(request).trim() : chain();
+            source = Files.isRegularFile(request) ? request.toString() : chainSource();
+        } catch (IOException e) {
+            throw new SkiffException("cannot read " + request + ": " + e.getMessage(), e);
+        }
+        return c == null || c.isBlank() ? null : ChainExpansion.parse(c, source).get(0).toString();
     }
 
     /** The workspace's chain as built ({@code skiff/skiff_config}), else the configured one expanded, else none. */
