@@ -47,6 +47,11 @@ return { File itDir, String ws, String chain ->
     String out = new File(itDir, 'build.log').text
     assert out.contains('Configuring workspace ' + ws)
     assert out.contains('SkiffOS 90392558 pins its Buildroot at commit') || out.contains('pins its Buildroot at commit') : 'the tree-mismatch warning names the gitlink'
+    // Once per build, though skiff:buildroot, configure and compile each locate the tree.
+    def builds = out.readLines().findAll { it.contains('--- skiff:') && it.contains(':configure ') }.size()
+    def warned = out.readLines().findAll { it.contains('pins its Buildroot at commit') }.size()
+    assert builds > 0 && warned == builds : "the tree-mismatch warning ${warned} times in ${builds} build(s)"
+
     assert (out =~ /Offline \(-o\): Buildroot needs to download \S+ for package [a-z0-9-]+/).find() : 'the build did not stop at the first download:\n' + out.readLines().takeRight(30).join('\n')
     assert !out.contains('\tat dev.skiff') : 'a stack trace of the plugin leaked'
     println 'archetype-skiffos: ' + chain + ' configured exactly as SkiffOS does, then stopped at the first download'

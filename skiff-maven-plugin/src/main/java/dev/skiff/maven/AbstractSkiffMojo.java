@@ -230,7 +230,13 @@ abstract class AbstractSkiffMojo extends AbstractMojo {
     protected BuildrootTree buildrootTree() {
         ProjectSettings s = settings();
         BuildrootTree tree = BuildrootCheckout.ensure(s.buildroot(), getLog()::info);
-        BuildrootCheckout.seriesWarning(tree, s.skiffos()).ifPresent(getLog()::warn);
+        // Once per build, not once per goal: skiff:buildroot, configure and compile all locate the
+        // tree, and the plugin context is shared by this plugin's goals in one project.
+        @SuppressWarnings("unchecked")
+        java.util.Map<Object, Object> context = getPluginContext();
+        BuildrootCheckout.seriesWarning(tree, s.skiffos()).ifPresent(w -> {
+            if (context == null || context.putIfAbsent("skiff.seriesWarning:" + w, Boolean.TRUE) == null) getLog().warn(w);
+        });
         return tree;
     }
 
