@@ -31,6 +31,26 @@ final class EntryName {
 
     private EntryName() {}
 
+    /**
+     * The first two paths that differ only in case, as {@code [a, b]}, or null. A boot or slot
+     * partition is FAT, which folds case: {@code config.txt} and {@code CONFIG.TXT} would be one
+     * file there, and which of them the device reads would depend on the copy order.
+     */
+    public static String[] caseCollision(java.util.Collection<String> paths) {
+        Map<String, String> folded = new java.util.HashMap<>();
+        for (String p : paths) {
+            String other = folded.putIfAbsent(p.toLowerCase(java.util.Locale.ROOT), p);
+            if (other != null && !other.equals(p)) return new String[] {other, p};
+        }
+        return null;
+    }
+
+    /** The message for {@link #caseCollision}'s pair. */
+    static String caseCollisionProblem(String[] pair) {
+        return "'" + pair[0] + "' and '" + pair[1] + "' differ only in case: a FAT boot partition cannot hold both (it folds"
+                + " case), so which one a device reads would be chance";
+    }
+
     /** Why {@code path} is not a safe bundle path, or {@code null} if it is one. */
     static String problem(String path) {
         if (path.isEmpty()) {

@@ -126,6 +126,11 @@ public final class ImageBundle {
             throw new SkiffException("The images directory " + root + " holds no files, so there"
                     + " is nothing to bundle. Did the Buildroot build produce images?");
         }
+        String[] collision = EntryName.caseCollision(sources.stream().map(Source::name).toList());
+        if (collision != null) {
+            throw new SkiffException("The images directory " + root + " holds " + EntryName.caseCollisionProblem(collision)
+                    + ". Remove or rename one (in the post-image hook or the layer that installs it); no bundle was written.");
+        }
         String diskImage = meta.diskImage();
         if (diskImage == null) {
             diskImage = diskImageName(root);

@@ -256,6 +256,11 @@ public record ImageManifest(
                         + e.getKey() + "': " + p);
             }
         }
+        List<String> paths = new ArrayList<>();
+        files.forEach(f -> paths.add(f.path()));
+        links.forEach(l -> paths.add(l.path()));
+        String[] collision = EntryName.caseCollision(paths);
+        if (collision != null) problems.add(EntryName.caseCollisionProblem(collision));
         if (diskImage != null && file(diskImage).isEmpty()) {
             problems.add("diskImage '" + diskImage + "' is not one of the listed files");
         }

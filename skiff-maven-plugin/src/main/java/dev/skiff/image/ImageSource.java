@@ -91,6 +91,11 @@ public record ImageSource(Path dir, List<ImageFile> files, List<String> chain, S
             Throwable c = e instanceof UncheckedIOException u ? u.getCause() : e;
             throw new SkiffException("cannot read images in " + imagesDir + ": " + c.getMessage(), c);
         }
+        String[] collision = EntryName.caseCollision(files.stream().map(ImageFile::path).toList());
+        if (collision != null) {
+            throw new SkiffException("The images in " + imagesDir + " include " + EntryName.caseCollisionProblem(collision)
+                    + ". Remove or rename one (in the post-image hook or the layer that installs it), then build again.");
+        }
         Path disk = DiskImage.find(root);
         String diskImage = null;
         if (disk != null) {

@@ -111,6 +111,34 @@ class HostileBundleTest {
     }
 
     @Test
+    void namesThatDifferOnlyInCaseAreRefusedWhenTheBundleIsWrittenAndWhenItIsRead() throws Exception {
+        // FAT folds case: config.txt and CONFIG.TXT would be one file on the boot partition.
+        Path images = Files.createDirectories(tmp.resolve("case-images/rpi-firmware"));
+        Files.writeString(images.resolve("config.txt"), "arm_64bit=1\n");
+        Files.writeString(images.resolve("CONFIG.TXT"), "kernel=evil\n");
+        Path root = images.getParent();
+        SkiffException write = assertThrows(SkiffException.class, () -> ImageBundle.write(root, meta(), EPOCH, tmp.resolve("case.tar")));
+        assertMentions(write, "'rpi-firmware/CONFIG.TXT' and 'rpi-firmware/config.txt' differ only in case", "no bundle was written");
+        assertFalse(Files.exists(tmp.resolve("case.tar")));
+        // A workspace's images, installed or pushed without a bundle: the same rule.
+        SkiffException dir = assertThrows(SkiffException.class, () -> ImageSource.fromDirectory(root, List.of("pi/4")));
+        assertMentions(dir, "differ only in case");
+        // A bundle made elsewhere (GNU tar, a correct manifest) is refused by every reader.
+        ImageManifest m = new ImageManifest(ImageManifest.FORMAT, "forged", "pi/4", List.of("pi/4"), List.of("pi/4"), "default",
+                meta().versions(), EPOCH, null, List.of(
+                        new ImageFile("rpi-firmware/CONFIG.TXT", 12, sha256("kernel=evil\n"), "0644"),
+                        new ImageFile("rpi-firmware/config.txt", 12, sha256("arm_64bit=1\n"), "0644")), List.of());
+        Files.write(root.resolve(ImageManifest.ENTRY_NAME), m.toJson());
+        Path bundle = tmp.resolve("forged-case.tar");
+        gnuTar(root, bundle, List.of(), "rpi-firmware", ImageManifest.ENTRY_NAME);
+        assertMentions(assertThrows(SkiffException.class, () -> ImageManifest.read(bundle)), "differ only in case");
+        assertMentions(assertThrows(SkiffException.class, () -> ImageBundle.check(bundle)), "differ only in case");
+        Path out = tmp.resolve("y/extracted");
+        assertMentions(assertThrows(SkiffException.class, () -> ImageBundle.extract(bundle, out)), "differ only in case");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void packagingRefusesTheChainToo() throws Exception {
         Path images = chainImages(tmp.resolve("images"));
         SkiffException e = assertThrows(SkiffException.class,
