@@ -20,6 +20,7 @@ context.userProperties.setProperty('skiff.overrideFile', new File(cache, 'local.
 // The Buildroot output lives in the cache, not in target/it (which every IT run starts afresh), so
 // a second run only rebuilds what changed: Buildroot's own per-package stamps, and Skiff's
 // fingerprint of the merged configuration, which reconfigures when the chain or a layer changes.
-context.userProperties.setProperty('skiff.workspacesDir', new File(cache, 'workspaces').path)
+// scripts/bench-realbuild.sh points SKIFF_REALBUILD_WORKSPACES at an empty directory for a cold build.
+context.userProperties.setProperty('skiff.workspacesDir', System.getenv('SKIFF_REALBUILD_WORKSPACES') ?: new File(cache, 'workspaces').path)
 println "realbuild-qemu: Buildroot ${br}, offline cache ${cache}"
 return true
