@@ -62,7 +62,7 @@ public final class EffectiveView {
             out.add("Redefinitions (" + redefs.size() + "):");
             for (Redefinition r : redefs) out.add("  " + r.describe());
         }
-        for (String w : eff.warnings()) out.add("WARNING: " + w);
+        // Warnings are not part of the view: the caller logs them as warnings (eff.warnings()).
         return out;
     }
 

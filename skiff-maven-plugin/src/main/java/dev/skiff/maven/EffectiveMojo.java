@@ -30,6 +30,7 @@ public class EffectiveMojo extends AbstractSkiffMojo {
         ConfigureRequest req = request(catalog());
         EffectiveConfig eff = LayerMerge.merge(req);
         EffectiveView.lines(eff).forEach(getLog()::info);
+        eff.warnings().forEach(getLog()::warn);
         Path json = req.workspaceDir().resolve("effective.json");
         EffectiveJson.write(eff, json);
         getLog().info("Written " + json);
