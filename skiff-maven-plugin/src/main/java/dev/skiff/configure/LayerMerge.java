@@ -59,6 +59,14 @@ public final class LayerMerge {
         return new Merge(req).run();
     }
 
+    /** Buildroot options whose value is a list of host paths the build reads. */
+    static final List<String> HOST_PATH_SYMBOLS = List.of("BR2_ROOTFS_OVERLAY", "BR2_GLOBAL_PATCH_DIR",
+            "BR2_ROOTFS_POST_BUILD_SCRIPT", "BR2_ROOTFS_POST_FAKEROOT_SCRIPT", "BR2_ROOTFS_POST_IMAGE_SCRIPT",
+            "BR2_ROOTFS_DEVICE_TABLE", "BR2_ROOTFS_STATIC_DEVICE_TABLE", "BR2_ROOTFS_USERS_TABLES",
+            "BR2_LINUX_KERNEL_CUSTOM_CONFIG_FILE", "BR2_LINUX_KERNEL_CONFIG_FRAGMENT_FILES",
+            "BR2_TARGET_UBOOT_CUSTOM_CONFIG_FILE", "BR2_TARGET_UBOOT_CONFIG_FRAGMENT_FILES",
+            "BR2_PACKAGE_BUSYBOX_CONFIG", "BR2_PACKAGE_BUSYBOX_CONFIG_FRAGMENT_FILES");
+
     /** One merge: the state SkiffOS's script keeps in shell variables while it walks the sources. */
     private static final class Merge {
         private final ConfigureRequest req;
@@ -158,6 +166,7 @@ public final class LayerMerge {
                         "BR2_TARGET_OPTIMIZATION=\"" + cflagsText + "\"\n", "cflags"));
             }
             requested.put(KconfigKind.BUILDROOT, buildrootRequested(br, sources));
+            warnHostPaths(requested.get(KconfigKind.BUILDROOT), sources);
 
             String buildTarget = null;
             for (Layer l : chain.layers()) {
@@ -175,6 +184,46 @@ public final class LayerMerge {
             return new EffectiveConfig(req.workspace(), fin, chain, sources, requested, fileTexts, omitted, overlays,
                     brPatches, kernelPatches, ubootPatches, usersTables, cflagsFiles, cflagsText, preHooks, postHooks,
                     externals, buildTarget, req.version(), env, warnings);
+        }
+
+        /**
+         * A fragment may point an overlay, patch directory, script or config file at a path of the
+         * build host (BR2_ROOTFS_OVERLAY="/etc"): the build then reads that machine's files, and
+         * another machine builds something else. Warned, not refused: a site may keep shared
+         * trees at a fixed path on purpose. Inside means under the project, a layer root, the
+         * SkiffOS tree, the workspace or the Buildroot tree.
+         */
+        private void warnHostPaths(MergedFragment buildroot, List<MergeSource> sources) {
+            List<Path> inside = new ArrayList<>();
+            inside.add(req.projectDir());
+            inside.add(req.workspaceDir());
+            if (req.buildrootDir() != null) inside.add(req.buildrootDir());
+            if (req.layers().hasSkiffos()) inside.add(req.layers().skiffos().dir());
+            for (MergeSource src : sources) {
+                inside.add(src.dir());
+                if (src.root() != null) inside.add(src.root().dir());
+            }
+            List<Path> roots = inside.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+            for (String symbol : HOST_PATH_SYMBOLS) {
+                Assignment a = buildroot.symbols().get(symbol);
+                if (a == null || a.value() == null) continue;
+                for (String entry : unquote(a.value()).trim().split("\\s+")) {
+                    // $(VAR) paths are Buildroot's or SkiffOS's own; relative ones are relative to the
+                    // Buildroot tree. Only an absolute path can name the host's own files.
+                    if (!entry.startsWith("/") || entry.contains("$(")) continue;
+                    Path p = Path.of(entry).normalize();
+                    if (roots.stream().noneMatch(p::startsWith)) {
+                        warnings.add(symbol + "=" + a.value() + " from " + a.origin() + " at " + a.file() + ":" + a.line() + ": "
+                                + entry + " lies outside the project, its layers, the SkiffOS tree and the workspace, so the"
+                                + " build reads that path of the build machine and another machine builds something else."
+                                + " Keep the files in a layer (root_overlay/, buildroot_patches/, resources/) instead.");
+                    }
+                }
+            }
+        }
+
+        private static String unquote(String v) {
+            return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
         }
 
         private List<MergeSource> sources(ResolvedChain chain, LayerSources layers) {

@@ -67,6 +67,27 @@ class LayerMergeTest {
     }
 
     @Test
+    void aFragmentPathOnTheBuildHostIsWarnedAboutWithItsFileAndLine() throws Exception {
+        MergeFixture f = new MergeFixture(tmp);
+        f.layers.layer("a/one", "one", null);
+        Path inLayer = f.layers.root().resolve("a/one/extra_overlay");
+        Path frag = f.layers.file("a/one/buildroot/10-paths", "BR2_ROOTFS_OVERLAY=\"" + inLayer + " /etc\"\n"
+                + "BR2_GLOBAL_PATCH_DIR=\"$(BR2_EXTERNAL_SKIFF_PATH)/patches board/acme/patches\"\n"
+                + "BR2_LINUX_KERNEL_CUSTOM_CONFIG_FILE=\"/home/someone/linux.config\"\n");
+        EffectiveConfig eff = f.merge("a/one");
+        List<String> host = eff.warnings().stream().filter(w -> w.contains("lies outside the project")).toList();
+        assertEquals(2, host.size(), eff.warnings().toString());
+        assertTrue(host.get(0).startsWith("BR2_ROOTFS_OVERLAY=\"" + inLayer + " /etc\" from a/one at " + frag + ":1: /etc lies outside"),
+                host.get(0));
+        assertTrue(host.get(1).startsWith("BR2_LINUX_KERNEL_CUSTOM_CONFIG_FILE=\"/home/someone/linux.config\" from a/one at " + frag
+                + ":3: /home/someone/linux.config lies outside"), host.get(1));
+        assertTrue(host.get(0).contains("Keep the files in a layer"), host.get(0));
+        // A path of the layer, a $(VAR) path and a path relative to the Buildroot tree are not warned about.
+        assertTrue(eff.warnings().stream().noneMatch(w -> w.contains(inLayer + " lies") || w.contains("BR2_GLOBAL_PATCH_DIR")),
+                eff.warnings().toString());
+    }
+
+    @Test
     void basePostComesLastAndBeatsOverrides() {
         MergeFixture f = new MergeFixture(tmp);
         f.layers.file("base/post/buildroot/x", "BR2_LAST=\"post\"\n");
