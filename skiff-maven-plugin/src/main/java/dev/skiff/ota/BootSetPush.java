@@ -92,8 +92,20 @@ public final class BootSetPush {
         return bootDir;
     }
 
-    /** Pushes {@code files} as the new boot set. */
+    /** Pushes {@code files} as the new boot set, holding the device's push lock on the boot directory throughout. */
     public PushResult push(List<PushFile> files) {
+        if (files.isEmpty()) throw new SkiffException("nothing to push: the boot set is empty.");
+        try (PushLock lock = PushLock.take(device, bootDir, progress)) {
+            return push(files, lock, true);
+        }
+    }
+
+    /**
+     * As {@link #push(List)}, under a lock the caller holds on this boot directory; released with
+     * the switch-over when {@code release}, else kept for the caller (an A/B push holds it until
+     * the slot is armed).
+     */
+    PushResult push(List<PushFile> files, PushLock lock, boolean release) {
         if (files.isEmpty()) throw new SkiffException("nothing to push: the boot set is empty.");
         Map<String, PushFile> byPath = new LinkedHashMap<>();
         for (PushFile f : files) {
@@ -178,8 +190,11 @@ public final class BootSetPush {
         progress.step("Verifying the " + byPath.size() + " staged files on the device (sha256sum) and switching over "
                 + bootDir + "; the previous set is kept in " + bootDir + "/" + BACKUP);
         List<String> exec = byPath.values().stream().filter(PushFile::executable).map(PushFile::path).toList();
-        DeviceConnection.ExecResult r = device.exec(DeviceScript.FINALIZE.command(prepend(bootDir, exec)) + " && "
-                + DeviceScript.SWITCH.command(List.of(bootDir, "switch")));
+        DeviceConnection.ExecResult r = device.exec(lock.checkCommand() + " && " + DeviceScript.FINALIZE.command(prepend(bootDir, exec))
+                + " && " + DeviceScript.SWITCH.command(List.of(bootDir, "switch")) + (release ? " && " + lock.releaseCommand() : ""));
+        if (r.exitStatus() == PushLock.HELD) {
+            throw new SkiffException(device.address() + ": " + r.stderr().strip() + ". The active set is untouched.");
+        }
         if (r.exitStatus() == 5) {
             throw new SkiffException("the staged files on " + device.address() + " do not match the image: "
                     + r.stderr().strip().replace("\n", "; ") + ". The active set is untouched; push again to re-send them.");
@@ -217,7 +232,12 @@ public final class BootSetPush {
     public PushResult rollback() {
         progress.step("Rolling back " + device.address() + ":" + bootDir + " to the backup in " + BACKUP
                 + " (checked with sha256sum first)");
-        DeviceConnection.ExecResult r = device.exec(DeviceScript.SWITCH.command(List.of(bootDir, "rollback")));
+        DeviceConnection.ExecResult r;
+        try (PushLock lock = PushLock.take(device, bootDir, progress)) {
+            // Released in the same command as the rollback, keeping the rollback's exit status.
+            r = device.exec(DeviceScript.SWITCH.command(List.of(bootDir, "rollback")) + "; rc=$?; " + lock.releaseCommand()
+                    + "; exit $rc");
+        }
         if (r.exitStatus() == NOTHING_TO_ROLL_BACK) {
             throw new SkiffException("nothing to roll back to on " + device.address() + ": " + r.stderr().strip());
         }

@@ -38,7 +38,9 @@ enum DeviceScript {
     /** Runs the device's own {@code skiff-slot}, or says it has none. */
     SLOT("slot.sh"),
     /** Read-only: the version and size of a single boot set. */
-    SET_VERSION("set-version.sh");
+    SET_VERSION("set-version.sh"),
+    /** The push lock on a boot directory: take, check, refresh, release. */
+    LOCK("lock.sh");
 
     /** dropbear's limit on one command (MAX_CMD_LEN in its sysoptions.h). */
     static final int DROPBEAR_MAX_COMMAND = 9000;

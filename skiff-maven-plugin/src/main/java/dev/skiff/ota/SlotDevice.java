@@ -136,12 +136,18 @@ public final class SlotDevice {
         progress.step("A/B device (" + st.scheme() + "): running slot " + st.booted() + " (version " + st.version(st.booted())
                 + "), writing the new set into slot " + slot + " at " + st.dir(slot));
         BootSetPush set = new BootSetPush(device, dir, progress).seededFrom(running);
-        PushResult r = set.push(files);
-        // The other slot is the fallback: a backup of the inactive slot's previous contents only takes its room.
-        device.run("removing the inactive slot's old backup", DeviceScript.DROP_BACKUP.command(List.of(dir)));
-        progress.step("Verifying slot " + slot + " on the device (hashes, then the signature) and arming a one-time trial boot"
-                + " ('skiff-slot arm " + slot + "')");
-        Answer armed = ask(device, "arm", slot);
+        PushResult r;
+        Answer armed;
+        // One lock from the first look at the slot to its arming: a second push meanwhile would
+        // write the same slot, and this push could arm the other's set.
+        try (PushLock lock = PushLock.take(device, dir, progress)) {
+            r = set.push(files, lock, false);
+            // The other slot is the fallback: a backup of the inactive slot's previous contents only takes its room.
+            device.run("removing the inactive slot's old backup", DeviceScript.DROP_BACKUP.command(List.of(dir)));
+            progress.step("Verifying slot " + slot + " on the device (hashes, then the signature) and arming a one-time trial boot"
+                    + " ('skiff-slot arm " + slot + "')");
+            armed = ask(device, "arm", slot);
+        }
         requireOk(device, armed, "arming slot " + slot + " ('skiff-slot arm " + slot + "')");
         String out = armed.result().stdout().strip() + "\n" + armed.result().stderr().strip();
         for (String line : out.split("\n")) {

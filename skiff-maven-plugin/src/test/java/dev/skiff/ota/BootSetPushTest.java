@@ -413,6 +413,146 @@ class BootSetPushTest {
 
     // ---- fixtures
 
+    // ---- the push lock (issue 17 item 10)
+
+    private static final String BOOT_ID = bootId();
+
+    private static String bootId() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** A lock as lock.sh writes it; {@code server} 0: no SSH server process known, so its age decides. */
+    private void holdLock(String id, String bootId, long server, long since, String owner) throws IOException {
+        Path lock = Files.createDirectories(boot.resolve(".skiff-lock"));
+        Files.writeString(lock.resolve("owner"), id + " " + bootId + " " + server + " " + since + " " + owner + "\n");
+    }
+
+    /** The pid of the test sshd's listener: a live sshd process, as the holder's connection would be. */
+    private long liveSshd() {
+        return sshd.pid();
+    }
+
+    @Test
+    void aPushWhileAnotherHoldsTheLockFailsNamingItAndChangesNothing() throws Exception {
+        Map<String, byte[]> v1 = v1();
+        push(images("v1", v1));
+        holdLock("other-push", BOOT_ID, liveSshd(), System.currentTimeMillis() / 1000, "skiff:push by ci, process 4242, push other");
+        Path v2 = images("v2", changed(v1, "Image", "kernel 2"));
+        SkiffException e = assertThrows(SkiffException.class, () -> push(v2));
+        assertTrue(e.getMessage().contains("another push holds " + boot + ": skiff:push by ci, process 4242, push other")
+                && e.getMessage().contains("if no push is running, remove " + boot.resolve(".skiff-lock") + " on the device")
+                && e.getMessage().endsWith("Nothing was changed."), e.getMessage());
+        assertSet(v1, boot);
+        assertFalse(Files.exists(boot.resolve(BootSetPush.STAGING)), "nothing staged");
+        assertTrue(Files.readString(boot.resolve(".skiff-lock/owner")).startsWith("other-push "), "the holder's lock stays");
+    }
+
+    @Test
+    void aLockFromBeforeTheLastBootOrAnHourOldIsTakenOverWithANote() throws Exception {
+        Map<String, byte[]> v1 = v1();
+        holdLock("cut-push", "a-boot-before-the-power-cut", liveSshd(), System.currentTimeMillis() / 1000, "skiff:push by ci, push cut");
+        List<String> steps = new java.util.ArrayList<>();
+        PushProgress log = new PushProgress() {
+            @Override
+            public void step(String message) {
+                steps.add(message);
+            }
+        };
+        assertEquals(PushResult.Action.SWITCHED, push(images("v1", v1), log).action());
+        assertTrue(steps.stream().anyMatch(m -> m.contains("took over the stale lock of skiff:push by ci, push cut")
+                && m.contains("taken before the device last booted")), steps.toString());
+        assertFalse(Files.exists(boot.resolve(".skiff-lock")), "released after the switch-over");
+
+        // Its connection is gone: the SSH server process it recorded has exited (a dropped link).
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        holdLock("dropped-link", BOOT_ID, gone.pid(), System.currentTimeMillis() / 1000, "skiff:push by ci, push dropped");
+        steps.clear();
+        Map<String, byte[]> v2 = changed(v1, "Image", "kernel 2");
+        push(images("v2", v2), log);
+        assertTrue(steps.stream().anyMatch(m -> m.contains("took over the stale lock of skiff:push by ci, push dropped")
+                && m.contains("its connection is gone")), steps.toString());
+        assertSet(v2, boot);
+
+        // No SSH server process known (another server): an hour decides.
+        holdLock("unknown-server", BOOT_ID, 0, System.currentTimeMillis() / 1000 - 4000, "skiff:push by ci, push old");
+        steps.clear();
+        push(images("v1b", v1), log);
+        assertTrue(steps.stream().anyMatch(m -> m.contains("took over the stale lock") && m.contains("taken 400")), steps.toString());
+        holdLock("unknown-server", BOOT_ID, 0, System.currentTimeMillis() / 1000 - 60, "skiff:push by ci, push young");
+        SkiffException young = assertThrows(SkiffException.class, () -> push(images("v2b", v2)));
+        assertTrue(young.getMessage().contains("another push holds"), young.getMessage());
+    }
+
+    @Test
+    void aPushWhoseLockWasTakenOverStopsBeforeTheSwitchOver() throws Exception {
+        Map<String, byte[]> v1 = v1();
+        push(images("v1", v1));
+        Map<String, byte[]> v2 = changed(v1, "Image", "kernel 2");
+        List<PushFile> files = files(images("v2", v2));
+        try (DeviceConnection c = sshd.connect()) {
+            PushLock lock = PushLock.take(c, boot.toString(), PushProgress.NONE);
+            // Another push took it over meanwhile (say, it judged this one's host dead).
+            holdLock("usurper", BOOT_ID, liveSshd(), System.currentTimeMillis() / 1000, "skiff:push by ci, push usurper");
+            SkiffException e = assertThrows(SkiffException.class,
+                    () -> new BootSetPush(c, boot.toString(), PushProgress.NONE).push(files, lock, true));
+            assertTrue(e.getMessage().contains("this push no longer holds " + boot) && e.getMessage().contains("push usurper"),
+                    e.getMessage());
+            lock.close();
+        }
+        assertSet(v1, boot);
+        assertTrue(Files.readString(boot.resolve(".skiff-lock/owner")).startsWith("usurper "), "release leaves another's lock");
+    }
+
+    @Test
+    void concurrentPushesNeverReportASetTheDeviceDoesNotHold() throws Exception {
+        // The failure of the issue: in 1 of 12 rounds push B said SWITCHED while the device held A.
+        Map<String, byte[]> v1 = v1();
+        push(images("v1", v1));
+        Map<String, byte[]> a = changed(v1, "Image", "kernel A");
+        Map<String, byte[]> b = changed(v1, "Image", "kernel B");
+        List<PushFile> filesA = files(images("A", a));
+        List<PushFile> filesB = files(images("B", b));
+        int refused = 0;
+        for (int round = 0; round < 6; round++) {
+            java.util.concurrent.ConcurrentLinkedQueue<String> switched = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.concurrent.ConcurrentLinkedQueue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            List<Thread> threads = new java.util.ArrayList<>();
+            for (Map.Entry<String, List<PushFile>> e : Map.of("A", filesA, "B", filesB).entrySet()) {
+                Thread t = new Thread(() -> {
+                    try (DeviceConnection c = sshd.connect()) {
+                        start.await();
+                        // SWITCHED, or UP_TO_DATE when the device held this set already (the last round's).
+                        new BootSetPush(c, boot.toString(), PushProgress.NONE).push(e.getValue());
+                        switched.add(e.getKey());
+                    } catch (SkiffException x) {
+                        failures.add(x.getMessage());
+                    } catch (Exception x) {
+                        failures.add("unexpected: " + x);
+                    }
+                });
+                t.start();
+                threads.add(t);
+            }
+            for (Thread t : threads) t.join(120_000);
+            for (String f : failures) assertTrue(f.contains("another push holds"), f);
+            refused += failures.size();
+            String held = new String(Files.readAllBytes(boot.resolve("Image")));
+            assertEquals(2, switched.size() + failures.size(), "each push either switched or was refused: " + switched + failures);
+            // The device holds the set of the push that switched last.
+            String last = null;
+            for (String k : switched) last = k;
+            if (last != null) assertEquals("kernel " + last, held, "round " + round + ": switched " + switched);
+            assertFalse(Files.exists(boot.resolve(".skiff-lock")), "round " + round + ": the lock is released");
+        }
+        System.out.println("BootSetPushTest: concurrent pushes refused " + refused + " time(s) in 6 rounds");
+    }
+
     private PushResult push(Path images) {
         return push(images, PushProgress.NONE);
     }
