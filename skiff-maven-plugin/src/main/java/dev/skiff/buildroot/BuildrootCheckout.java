@@ -43,7 +43,15 @@ public final class BuildrootCheckout {
     /** A SkiffOS tree's {@code buildroot/}: its Buildroot fork, as a git submodule of SkiffOS. */
     static BuildrootTree skiffosBuildroot(SkiffosTree skiffos, boolean offline, Consumer<String> log) {
         Path dir = skiffos.buildrootDir();
-        if (!Submodules.checkedOut(dir)) Submodules.ensure(dir, offline, log);
+        if (!Submodules.checkedOut(dir)) {
+            try {
+                Submodules.ensure(dir, offline, log);
+            } catch (SkiffException e) {
+                // SkiffOS's Buildroot fork may not be reachable at all (offline, a mirror): say what else works.
+                throw new SkiffException(e.getMessage() + "\nor point -D" + BuildrootTree.LOCATION_PROPERTY + "=/path/to/buildroot"
+                        + " at a Buildroot tree of the series SkiffOS tracks.", e);
+            }
+        }
         if (!Files.isRegularFile(dir.resolve("Makefile"))) {
             String state = !Files.exists(dir) ? "does not exist" : Submodules.checkedOut(dir) ? "has no Makefile" : "is empty";
             throw new SkiffException("The SkiffOS tree " + skiffos.dir() + " has no Buildroot: " + dir + " " + state

@@ -116,8 +116,9 @@ public final class Submodules {
                 }
             }
         } catch (GitAPIException | IOException | org.eclipse.jgit.api.errors.JGitInternalException e) {
-            throw new SkiffException("cannot check out git submodule " + where + " from " + url + ": " + rootMessage(e)
-                    + "\nCheck the URL and the network, then run:\n  " + command, e);
+            // The command on a line of its own (to copy), then git's own words, each on theirs.
+            throw new SkiffException("cannot check out git submodule " + where + " from " + url + ". Check the URL and the"
+                    + " network, then run:\n  " + command + "\ncause: " + rootMessage(e).strip().replace("\n", "\n  "), e);
         }
     }
 

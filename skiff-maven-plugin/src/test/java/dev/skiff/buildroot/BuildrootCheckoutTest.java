@@ -121,7 +121,11 @@ class BuildrootCheckoutTest {
         Path clone = generatedProjectClone(tmp.resolve("missing.git").toUri().toString());
         SkiffException e = assertThrows(SkiffException.class, () -> Submodules.ensure(clone.resolve("skiffos"), false, l -> { }));
         assertTrue(e.getMessage().startsWith("cannot check out git submodule clone/skiffos from file:"), e.getMessage());
-        assertTrue(e.getMessage().contains("submodule update --init --recursive skiffos"), e.getMessage());
+        // The command alone on its line, git's cause after it on its own.
+        List<String> lines = e.getMessage().lines().toList();
+        assertEquals("  git -C " + clone.toAbsolutePath().normalize() + " submodule update --init --recursive skiffos", lines.get(1),
+                e.getMessage());
+        assertTrue(lines.get(2).startsWith("cause: "), e.getMessage());
     }
 
     @Test
