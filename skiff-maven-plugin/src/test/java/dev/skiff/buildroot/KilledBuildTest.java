@@ -184,6 +184,14 @@ class KilledBuildTest {
         WorkspaceLock.acquire(ws, "skiff:compile").close();
     }
 
+    /** Whether SIGINT (bit 2 of /proc/self/status's SigIgn mask) is ignored, as children inherit it. */
+    private static boolean sigintIgnoredOnEntry() throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & 0x2) != 0;
+        }
+        return false;
+    }
+
     /**
      * make runs in a session of its own now, so Ctrl-C in the terminal (SIGINT to Maven's process
      * group) no longer reaches it directly: the JVM's shutdown hook has to stop it, as it does for a
@@ -192,6 +200,15 @@ class KilledBuildTest {
     @ParameterizedTest
     @ValueSource(strings = {"INT", "TERM"})
     void ctrlCOrAPlainKillOfTheJvmStopsTheBuildThroughItsShutdownHook(String signal) throws Exception {
+        if (signal.equals("INT") && sigintIgnoredOnEntry()) {
+            // A shell starts a background job with SIGINT ignored (nohup, `cmd &` without job
+            // control); the JVM then never installs its SIGINT handler, and no Ctrl-C reaches a
+            // Maven started that way either. Nothing to test here then.
+            String reason = "SIGINT is ignored in this test's process (started as a background job), so the JVM"
+                    + " under test cannot receive it; run the tests in the foreground";
+            System.err.println("SKIPPED: " + reason);
+            Assumptions.assumeTrue(false, reason);
+        }
         startBuild();
 
         assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(jvm.pid())).inheritIO().start().waitFor());
