@@ -9,6 +9,7 @@ import dev.skiff.buildroot.MakeInvocation;
 import dev.skiff.buildroot.MakeResult;
 import dev.skiff.kconfig.DotConfig;
 import dev.skiff.kconfig.DroppedSymbol;
+import dev.skiff.kconfig.Fragment;
 import dev.skiff.kconfig.KconfigChoices;
 import dev.skiff.kconfig.KconfigKind;
 import dev.skiff.kconfig.SymbolCheck;
@@ -235,9 +236,9 @@ public final class Configure {
         String before = DotConfig.read(configBackup).value("BR2_ARCH");
         String after = actual.value("BR2_ARCH");
         if (before == null || after == null || before.equals(after)) return;
-        throw new SkiffException("workspace " + req.workspace() + " (" + ws + ") was built for " + unquote(before)
+        throw new SkiffException("workspace " + req.workspace() + " (" + ws + ") was built for " + Fragment.unquote(before)
                 + (previousChain == null ? "" : " (chain " + previousChain + ")") + "; chain " + req.chain() + " targets "
-                + unquote(after) + ". Buildroot would reuse the " + unquote(before) + " toolchain and packages. Build it in a"
+                + Fragment.unquote(after) + ". Buildroot would reuse the " + Fragment.unquote(before) + " toolchain and packages. Build it in a"
                 + " workspace of its own (-Dskiff.workspace=<name>), remove this one first (mvn skiff:clean), or configure it"
                 + " anyway with -Dskiff.reconfigure=true. Nothing was changed.");
     }
@@ -252,10 +253,6 @@ public final class Configure {
         try (Stream<Path> entries = Files.list(build)) {
             return entries.anyMatch(p -> !p.getFileName().toString().equals("buildroot-config"));
         }
-    }
-
-    private static String unquote(String v) {
-        return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
     }
 
     private static String readIfExists(Path p) throws IOException {

@@ -207,7 +207,7 @@ public final class LayerMerge {
             for (String symbol : HOST_PATH_SYMBOLS) {
                 Assignment a = buildroot.symbols().get(symbol);
                 if (a == null || a.value() == null) continue;
-                for (String entry : unquote(a.value()).trim().split("\\s+")) {
+                for (String entry : Fragment.unquote(a.value()).trim().split("\\s+")) {
                     // $(VAR) paths are Buildroot's or SkiffOS's own; relative ones are relative to the
                     // Buildroot tree. Only an absolute path can name the host's own files.
                     if (!entry.startsWith("/") || entry.contains("$(")) continue;
@@ -220,10 +220,6 @@ public final class LayerMerge {
                     }
                 }
             }
-        }
-
-        private static String unquote(String v) {
-            return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
         }
 
         private List<MergeSource> sources(ResolvedChain chain, LayerSources layers) {

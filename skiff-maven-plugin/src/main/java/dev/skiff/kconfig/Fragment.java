@@ -198,4 +198,9 @@ public final class Fragment {
                 + "\n  Expected SYMBOL=value (y, m, a number or a \"quoted string\") or '# SYMBOL is not set'."
                 + (hint == null ? "" : "\n  Did you mean: " + hint));
     }
+
+    /** A Kconfig string value without its surrounding double quotes; other values as they are. */
+    public static String unquote(String v) {
+        return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
+    }
 }
